@@ -1,0 +1,49 @@
+# N@BIJ leerplatform. The two commands: `make run` and `make test`.
+# Without DATABASE_URL both start a private PostgreSQL in .data/postgres.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+PORT ?= 8080
+PKGS ?= ./...
+
+# db_url prints DATABASE_URL, starting the private cluster when it is unset.
+db_url = $${DATABASE_URL:-$$(scripts/devdb.sh start)}
+
+.PHONY: run test build stop-db db check fuzz clean
+
+## run: start PostgreSQL if needed, migrate, import the curriculum, create demo accounts, serve on $(PORT)
+run: build
+	@url="$(db_url)"; \
+	DATABASE_URL="$$url" bin/nabij migrate; \
+	DATABASE_URL="$$url" bin/nabij import; \
+	if bin/nabij help | grep -q '^  nabij demo'; then DATABASE_URL="$$url" bin/nabij demo; fi; \
+	echo "N@BIJ leerplatform: http://localhost:$(PORT)/"; \
+	DATABASE_URL="$$url" PORT=$(PORT) exec bin/nabij serve
+
+## test: install the test tools if missing, start PostgreSQL if needed, run every test
+test:
+	@scripts/deps.sh
+	@url="$(db_url)"; \
+	DATABASE_URL="$$url" $(GO) test -count=1 -p 2 -timeout 20m $(PKGS)
+
+## build: compile the one binary to bin/nabij
+build:
+	$(GO) build -trimpath -o bin/nabij ./cmd/nabij
+
+## stop-db: stop the private PostgreSQL cluster
+stop-db:
+	@scripts/devdb.sh stop
+
+## db: start the private PostgreSQL cluster and print its DATABASE_URL
+db:
+	@scripts/devdb.sh start
+
+## check: gofmt, go vet and staticcheck
+check:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,61 @@
+// Command nabij is the N@BIJ leerplatform: one binary that serves the
+// platform and administers it.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `nabij — N@BIJ leerplatform
+
+Usage:
+  nabij serve                 run the web server (migrates and imports the curriculum on first start)
+  nabij migrate               apply pending database migrations
+  nabij import [--check] [DIR]
+                              validate and import a course folder (default: the built-in courses/)
+                              --check validates only, without a database
+
+Configuration comes from environment variables; see README.md.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	log := newLogger(os.Getenv("LOG_LEVEL"))
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "serve":
+		err = serve(ctx, log)
+	case "migrate":
+		err = migrate(ctx, log)
+	case "import":
+		err = importCourses(ctx, log, args)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "nabij: unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nabij:", err)
+		os.Exit(1)
+	}
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}

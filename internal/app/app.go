@@ -1,0 +1,111 @@
+// Package app wires the capabilities into one HTTP handler.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
+
+	"nabij.be/leerplatform/internal/catalog"
+	"nabij.be/leerplatform/internal/config"
+	"nabij.be/leerplatform/internal/content"
+	"nabij.be/leerplatform/internal/i18n"
+	"nabij.be/leerplatform/internal/web"
+	"nabij.be/leerplatform/static"
+	"nabij.be/leerplatform/templates"
+)
+
+// App is the assembled platform.
+type App struct {
+	cfg      *config.Config
+	db       *sqlx.DB
+	log      *slog.Logger
+	render   *web.Renderer
+	markdown *content.Renderer
+	engine   *gin.Engine
+}
+
+// New builds the platform's router. Templates and assets are parsed here,
+// once; a broken template fails the boot.
+func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
+	gin.SetMode(gin.ReleaseMode)
+	assets, err := web.NewAssets(static.FS)
+	if err != nil {
+		return nil, err
+	}
+	render, err := web.NewRenderer(templates.FS, assets, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, db: db, log: log, render: render, markdown: content.NewRenderer()}
+
+	e := gin.New()
+	e.HandleMethodNotAllowed = false
+	e.RemoveExtraSlash = true
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	e.Use(
+		web.RequestIDMiddleware(),
+		web.Logger(log),
+		web.Recovery(render, log),
+		web.SecurityHeaders(cfg.SecureCookies),
+		web.BodyLimit(cfg.MaxBodyBytes),
+		web.Language(),
+	)
+	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	e.GET("/readyz", a.ready)
+	e.GET("/static/:hash/*name", assets.Handler)
+	e.POST("/taal", a.setLanguage)
+
+	catalog.New(catalog.NewStore(db), render, nil).Routes(e)
+
+	e.NoRoute(func(c *gin.Context) { render.Error(c, http.StatusNotFound, nil) })
+	a.engine = e
+	return a, nil
+}
+
+// Handler returns the platform's HTTP handler, with protection against
+// cross-origin requests applied once, to every unsafe method.
+func (a *App) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte("Geweigerd: dit formulier kwam niet van deze website (cross-origin request).\n")) //nolint:errcheck
+	}))
+	return cop.Handler(a.engine)
+}
+
+func (a *App) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.db.PingContext(ctx); err != nil {
+		c.String(http.StatusServiceUnavailable, "database unreachable")
+		return
+	}
+	c.String(http.StatusOK, "ready")
+}
+
+// setLanguage remembers a guest's language choice in a cookie and returns
+// to the page they came from.
+func (a *App) setLanguage(c *gin.Context) {
+	lang := c.PostForm("taal")
+	if !i18n.Supported(lang) {
+		a.render.Error(c, http.StatusBadRequest, nil)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: web.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: a.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+	back := c.PostForm("terug")
+	if !web.LocalPath(back) {
+		back = "/"
+	}
+	c.Redirect(http.StatusSeeOther, back)
+}

@@ -1,0 +1,82 @@
+package catalog
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"nabij.be/leerplatform/internal/web"
+)
+
+type lessonData struct {
+	Module   *Module
+	Lesson   *Lesson
+	Prev     *LessonRef
+	Next     *LessonRef
+	Index    int // 1-based position among the module's lessons
+	Count    int
+	Done     bool
+	SignedIn bool
+}
+
+func (cat *Catalog) showLesson(c *gin.Context) {
+	ctx := c.Request.Context()
+	m, err := cat.store.ModuleBySlug(ctx, c.Param("module"))
+	if err != nil {
+		cat.notFoundOr500(c, err)
+		return
+	}
+	l, err := cat.store.Lesson(ctx, m.ID, c.Param("lesson"))
+	if err != nil {
+		cat.notFoundOr500(c, err)
+		return
+	}
+	ls, err := cat.store.Lessons(ctx, m.ID)
+	if err != nil {
+		cat.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	d := lessonData{Module: m, Lesson: l, Count: len(ls)}
+	for i := range ls {
+		if ls[i].ID != l.ID {
+			continue
+		}
+		d.Index = i + 1
+		if i > 0 {
+			d.Prev = &ls[i-1]
+		}
+		if i+1 < len(ls) {
+			d.Next = &ls[i+1]
+		}
+	}
+	if v := web.CurrentViewer(c); v != nil {
+		d.SignedIn = true
+		if cat.extras != nil {
+			done, err := cat.extras.DoneLessons(c, v.UserID, m.ID)
+			if err != nil {
+				cat.render.Error(c, http.StatusInternalServerError, err)
+				return
+			}
+			d.Done = done[l.ID]
+		}
+	}
+	cat.render.HTML(c, http.StatusOK, "catalog/lesson", l.Title, d)
+}
+
+func (cat *Catalog) media(c *gin.Context) {
+	f, err := cat.store.Media(c.Request.Context(), c.Param("module"), c.Param("name"))
+	if err != nil {
+		cat.notFoundOr500(c, err)
+		return
+	}
+	etag := `"` + f.SHA256[:16] + `"`
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", "public, max-age=3600")
+	// An SVG opened on its own must not run anything.
+	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	if c.GetHeader("If-None-Match") == etag {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, f.ContentType, f.Data)
+}

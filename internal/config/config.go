@@ -1,0 +1,113 @@
+// Package config reads the platform's settings from environment variables.
+// Every setting has a default that works for local use; the README lists them.
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the platform.
+type Config struct {
+	Port             int           // PORT
+	DatabaseURL      string        // DATABASE_URL
+	BaseURL          string        // BASE_URL, absolute, no trailing slash
+	MigrateOnStart   bool          // MIGRATE_ON_START
+	ImportOnStart    bool          // IMPORT_ON_START
+	SecureCookies    bool          // SECURE_COOKIES
+	TrustedProxies   []string      // TRUSTED_PROXIES, comma-separated CIDRs or IPs
+	SMTPURL          string        // SMTP_URL, smtp://user:pass@host:port
+	MailFrom         string        // MAIL_FROM
+	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT
+	SessionIdle      time.Duration // SESSION_IDLE_TIMEOUT
+	SessionAbsolute  time.Duration // SESSION_MAX_AGE
+	LogLevel         string        // LOG_LEVEL
+	MaxBodyBytes     int64         // MAX_BODY_BYTES
+	MaxDBConnections int           // DATABASE_MAX_CONNECTIONS
+}
+
+// Load reads the environment.
+func Load() (*Config, error) { return load(os.Getenv) }
+
+func load(getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	var errs []string
+	str := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	integer := func(key string, def int) int {
+		v := str(key, "")
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Sprintf("%s=%q is not a whole number", key, v))
+			return def
+		}
+		return n
+	}
+	boolean := func(key string, def bool) bool {
+		v := str(key, "")
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s=%q is not true or false", key, v))
+			return def
+		}
+		return b
+	}
+	duration := func(key string, def time.Duration) time.Duration {
+		v := str(key, "")
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Sprintf("%s=%q is not a duration such as 30s or 12h", key, v))
+			return def
+		}
+		return d
+	}
+
+	c.Port = integer("PORT", 8080)
+	c.DatabaseURL = str("DATABASE_URL", "")
+	c.BaseURL = strings.TrimRight(str("BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Sprintf("BASE_URL=%q is not an absolute http(s) URL", c.BaseURL))
+	}
+	c.MigrateOnStart = boolean("MIGRATE_ON_START", true)
+	c.ImportOnStart = boolean("IMPORT_ON_START", true)
+	c.SecureCookies = boolean("SECURE_COOKIES", strings.HasPrefix(c.BaseURL, "https://"))
+	if p := str("TRUSTED_PROXIES", ""); p != "" {
+		for _, s := range strings.Split(p, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				c.TrustedProxies = append(c.TrustedProxies, s)
+			}
+		}
+	}
+	c.SMTPURL = str("SMTP_URL", "")
+	c.MailFrom = str("MAIL_FROM", "N@BIJ leerplatform <noreply@localhost>")
+	c.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.SessionIdle = duration("SESSION_IDLE_TIMEOUT", 2*time.Hour)
+	c.SessionAbsolute = duration("SESSION_MAX_AGE", 12*time.Hour)
+	c.LogLevel = str("LOG_LEVEL", "info")
+	c.MaxBodyBytes = int64(integer("MAX_BODY_BYTES", 10<<20))
+	c.MaxDBConnections = integer("DATABASE_MAX_CONNECTIONS", 32)
+	if c.DatabaseURL == "" {
+		errs = append(errs, "DATABASE_URL is not set (make run sets it to a private PostgreSQL)")
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("config: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}

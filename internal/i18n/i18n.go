@@ -1,0 +1,66 @@
+// Package i18n holds the UI text catalogues (nl-BE by default, English as
+// second language) and picks the language of a request.
+package i18n
+
+import (
+	"fmt"
+	"sort"
+
+	"golang.org/x/text/language"
+)
+
+// Languages the UI speaks; the first is the default.
+var Languages = []string{"nl", "en"}
+
+var catalogues = map[string]map[string]string{"nl": nl, "en": en}
+
+var matcher = language.NewMatcher([]language.Tag{language.MustParse("nl-BE"), language.English})
+
+// Supported reports whether lang is a UI language.
+func Supported(lang string) bool {
+	_, ok := catalogues[lang]
+	return ok
+}
+
+// FromAcceptLanguage picks the UI language from an Accept-Language header.
+func FromAcceptLanguage(header string) string {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return "nl"
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return "nl"
+	}
+	return Languages[i]
+}
+
+// T returns the text for key in lang, formatted with args when given. A
+// missing key shows as the key itself, so a gap is visible, not blank.
+func T(lang, key string, args ...any) string {
+	cat, ok := catalogues[lang]
+	if !ok {
+		cat = nl
+	}
+	s, ok := cat[key]
+	if !ok {
+		s, ok = nl[key]
+		if !ok {
+			return key
+		}
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Keys lists the keys of a language's catalogue, sorted.
+func Keys(lang string) []string {
+	var keys []string
+	for k := range catalogues[lang] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

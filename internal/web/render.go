@@ -1,0 +1,190 @@
+// Package web is the HTTP plumbing shared by every capability: the page
+// renderer, the error pages, middleware, static files and the server.
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"nabij.be/leerplatform/internal/i18n"
+)
+
+// Renderer holds one parsed template set per page, built once at start-up.
+type Renderer struct {
+	pages  map[string]*template.Template
+	assets *Assets
+	log    *slog.Logger
+}
+
+// Funcs are the template functions every page may use. Texts that depend
+// on the request's language go through the page's T method instead.
+var Funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"sub": func(a, b int) int { return a - b },
+	"pct": func(part, whole int) int {
+		if whole <= 0 {
+			return 0
+		}
+		return part * 100 / whole
+	},
+	"join": strings.Join,
+	"div":  func(a, b int) int { return a / b },
+	"mod":  func(a, b int) int { return a % b },
+}
+
+// NewRenderer parses layout.html and partials/*.html together with each page
+// file (any other *.html below a folder) into its own set, named by its path
+// without extension, e.g. "catalog/home". A broken template fails here, at
+// boot, not on a request.
+func NewRenderer(fsys fs.FS, assets *Assets, log *slog.Logger) (*Renderer, error) {
+	r := &Renderer{pages: map[string]*template.Template{}, assets: assets, log: log}
+	partials, err := fs.Glob(fsys, "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".html") || !strings.Contains(p, "/") || strings.HasPrefix(p, "partials/") {
+			return nil
+		}
+		files := append([]string{"layout.html"}, partials...)
+		files = append(files, p)
+		t, err := template.New(path.Base("layout.html")).Funcs(Funcs).ParseFS(fsys, files...)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", p, err)
+		}
+		r.pages[strings.TrimSuffix(p, ".html")] = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Has reports whether a page template exists.
+func (r *Renderer) Has(name string) bool { _, ok := r.pages[name]; return ok }
+
+// Page is what every template receives.
+type Page struct {
+	Title     string
+	Lang      string
+	Viewer    *Viewer
+	Flash     string
+	FlashKind string // "ok" or "error"
+	Path      string
+	RequestID string
+	Data      any
+	assets    *Assets
+}
+
+// T translates key into the page's language.
+func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// Asset returns the cache-busting URL of a static file.
+func (p *Page) Asset(name string) string { return p.assets.URL(name) }
+
+// Year is the current year, for the footer.
+func (p *Page) Year() int { return time.Now().Year() }
+
+// NewPage assembles what every page needs from the request.
+func (r *Renderer) NewPage(c *gin.Context, title string, data any) *Page {
+	p := &Page{
+		Title:     title,
+		Lang:      Lang(c),
+		Viewer:    CurrentViewer(c),
+		Path:      c.Request.URL.Path,
+		RequestID: RequestID(c),
+		Data:      data,
+		assets:    r.assets,
+	}
+	p.Flash, p.FlashKind = TakeFlash(c)
+	return p
+}
+
+// HTML renders page name with data into a buffer and writes it with status.
+// A template error becomes the error page, never half a page.
+func (r *Renderer) HTML(c *gin.Context, status int, name, title string, data any) {
+	r.write(c, status, name, r.NewPage(c, title, data))
+}
+
+// HTMLPage renders a prepared page.
+func (r *Renderer) write(c *gin.Context, status int, name string, p *Page) {
+	t, ok := r.pages[name]
+	if !ok {
+		r.Error(c, http.StatusInternalServerError, fmt.Errorf("web: no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		if name == "errors/error" {
+			c.String(http.StatusInternalServerError, "Er ging iets mis.")
+			return
+		}
+		r.Error(c, http.StatusInternalServerError, fmt.Errorf("web: render %s: %w", name, err))
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// ErrorData is what the error page shows.
+type ErrorData struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// Error logs err with the request id and shows a safe page for status. The
+// user never sees err itself.
+func (r *Renderer) Error(c *gin.Context, status int, err error) {
+	if err != nil {
+		level := slog.LevelWarn
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "path", c.Request.URL.Path, "error", err.Error())
+	}
+	c.Abort()
+	p := r.NewPage(c, "", nil)
+	key := errorKey(status)
+	p.Title = p.T(key + ".title")
+	p.Data = ErrorData{Status: status, Heading: p.T(key + ".title"), Message: p.T(key + ".message")}
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "5")
+	}
+	r.write(c, status, "errors/error", p)
+}
+
+// ErrorMessage shows the error page with a specific translated message key.
+func (r *Renderer) ErrorMessage(c *gin.Context, status int, messageKey string, args ...any) {
+	c.Abort()
+	p := r.NewPage(c, "", nil)
+	key := errorKey(status)
+	p.Title = p.T(key + ".title")
+	p.Data = ErrorData{Status: status, Heading: p.T(key + ".title"), Message: p.T(messageKey, args...)}
+	r.write(c, status, "errors/error", p)
+}
+
+func errorKey(status int) string {
+	switch status {
+	case http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusMethodNotAllowed,
+		http.StatusRequestEntityTooLarge, http.StatusTooManyRequests, http.StatusServiceUnavailable,
+		http.StatusUnprocessableEntity, http.StatusUnauthorized, http.StatusConflict:
+		return fmt.Sprintf("error.%d", status)
+	}
+	if status >= 500 {
+		return "error.500"
+	}
+	return "error.400"
+}
