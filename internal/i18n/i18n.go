@@ -12,7 +12,20 @@ import (
 // Languages the UI speaks; the first is the default.
 var Languages = []string{"nl", "en"}
 
-var catalogues = map[string]map[string]string{"nl": nl, "en": en}
+var catalogues = map[string]map[string]string{"nl": {}, "en": {}}
+
+// register adds a capability's texts to a language's catalogue. Each
+// capability keeps its texts in its own pair of files (nl_x.go, en_x.go)
+// and registers them from init. A key registered twice panics at start-up.
+func register(lang string, texts map[string]string) {
+	cat := catalogues[lang]
+	for k, v := range texts {
+		if _, dup := cat[k]; dup {
+			panic("i18n: key registered twice: " + lang + " " + k)
+		}
+		cat[k] = v
+	}
+}
 
 var matcher = language.NewMatcher([]language.Tag{language.MustParse("nl-BE"), language.English})
 
@@ -40,11 +53,11 @@ func FromAcceptLanguage(header string) string {
 func T(lang, key string, args ...any) string {
 	cat, ok := catalogues[lang]
 	if !ok {
-		cat = nl
+		cat = catalogues["nl"]
 	}
 	s, ok := cat[key]
 	if !ok {
-		s, ok = nl[key]
+		s, ok = catalogues["nl"][key]
 		if !ok {
 			return key
 		}

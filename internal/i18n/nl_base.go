@@ -1,7 +1,9 @@
 package i18n
 
 // nl is the Dutch (nl-BE) catalogue, the default.
-var nl = map[string]string{
+func init() { register("nl", nlBase) }
+
+var nlBase = map[string]string{
 	"site.name":    "N@BIJ leerplatform",
 	"site.tagline": "Gratis e-learning over online hulp voor OCMW's en sociale diensten in Vlaanderen.",
 	"site.footer":  "N@BIJ leerplatform · online hulp in de sociale dienstverlening",

@@ -1,7 +1,9 @@
 package i18n
 
 // en is the English catalogue.
-var en = map[string]string{
+func init() { register("en", enBase) }
+
+var enBase = map[string]string{
 	"site.name":    "N@BIJ learning platform",
 	"site.tagline": "Free e-learning on online help for public social welfare services in Flanders.",
 	"site.footer":  "N@BIJ learning platform · online help in social services",

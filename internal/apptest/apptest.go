@@ -1,0 +1,159 @@
+// Package apptest runs the real platform in-process against a fresh
+// PostgreSQL database, for end-to-end tests through the real router, like a
+// browser would: cookies, forms, redirects.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"nabij.be/leerplatform/courses"
+	"nabij.be/leerplatform/internal/app"
+	"nabij.be/leerplatform/internal/catalog"
+	"nabij.be/leerplatform/internal/config"
+	"nabij.be/leerplatform/internal/content"
+	"nabij.be/leerplatform/internal/database/dbtest"
+)
+
+// Env is one running platform with its own database.
+type Env struct {
+	T      testing.TB
+	DB     *sqlx.DB
+	DBURL  string
+	Config *config.Config
+	App    *app.App
+	Server *httptest.Server
+	Log    *slog.Logger
+}
+
+// New starts the platform on a fresh database holding the built-in
+// curriculum.
+func New(t testing.TB) *Env {
+	t.Helper()
+	db, u := dbtest.NewWithURL(t)
+	r := content.NewRenderer()
+	c, problems := r.Parse(courses.FS)
+	if problems != nil {
+		t.Fatalf("built-in curriculum: %v", problems)
+	}
+	if _, err := catalog.NewImporter(db, r).Import(context.Background(), c); err != nil {
+		t.Fatalf("import curriculum: %v", err)
+	}
+	return NewEmpty(t, db, u)
+}
+
+// NewEmpty starts the platform on db as it is.
+func NewEmpty(t testing.TB, db *sqlx.DB, dbURL string) *Env {
+	t.Helper()
+	e := &Env{T: t, DB: db, DBURL: dbURL}
+	e.Server = httptest.NewUnstartedServer(nil)
+	base := "http://" + e.Server.Listener.Addr().String()
+	cfg := &config.Config{
+		Port: 0, DatabaseURL: dbURL, BaseURL: base, MigrateOnStart: false,
+		SecureCookies: false, MaxBodyBytes: 10 << 20, MaxDBConnections: 10,
+		SessionIdle: 2 * 3600e9, SessionAbsolute: 12 * 3600e9, ShutdownTimeout: 5e9,
+		MailFrom: "test <test@localhost>",
+	}
+	e.Config = cfg
+	level := slog.LevelError + 4
+	if os.Getenv("TEST_LOG") != "" {
+		level = slog.LevelDebug
+	}
+	e.Log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	a, err := app.New(cfg, db, e.Log)
+	if err != nil {
+		t.Fatalf("app.New: %v", err)
+	}
+	e.App = a
+	e.Server.Config.Handler = a.Handler()
+	e.Server.Start()
+	t.Cleanup(e.Server.Close)
+	return e
+}
+
+// URL returns the absolute URL of path.
+func (e *Env) URL(path string) string { return e.Server.URL + path }
+
+// Client is a browser-like client with its own cookie jar.
+type Client struct {
+	env  *Env
+	HTTP *http.Client
+}
+
+// Client returns a new client with an empty cookie jar. It follows
+// redirects, like a browser.
+func (e *Env) Client() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{env: e, HTTP: &http.Client{Jar: jar}}
+}
+
+// Response is a read answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+	URL    *url.URL // after redirects
+}
+
+// Get requests path.
+func (c *Client) Get(path string) *Response {
+	c.env.T.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.env.URL(path), nil)
+	if err != nil {
+		c.env.T.Fatalf("GET %s: %v", path, err)
+	}
+	return c.Do(req)
+}
+
+// PostForm submits a form to path as a same-origin browser would.
+func (c *Client) PostForm(path string, form url.Values) *Response {
+	c.env.T.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.env.URL(path), strings.NewReader(form.Encode()))
+	if err != nil {
+		c.env.T.Fatalf("POST %s: %v", path, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.env.Server.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.Do(req)
+}
+
+// Do sends req and reads the answer.
+func (c *Client) Do(req *http.Request) *Response {
+	c.env.T.Helper()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.env.T.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.env.T.Fatalf("%s %s: read: %v", req.Method, req.URL, err)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b), URL: resp.Request.URL}
+}
+
+var flashRe = regexp.MustCompile(`(?s)<div class="flash[^"]*"[^>]*>(.*?)</div>|<p class="(?:notice error|field-error)"[^>]*>(.*?)</p>`)
+
+// Flash returns the flash or error messages on the page, for failure output.
+func (r *Response) Flash() string {
+	var msgs []string
+	for _, m := range flashRe.FindAllStringSubmatch(r.Body, -1) {
+		msgs = append(msgs, strings.TrimSpace(m[1]+m[2]))
+	}
+	return strings.Join(msgs, " | ")
+}
+
+// Contains reports whether the body contains s.
+func (r *Response) Contains(s string) bool { return strings.Contains(r.Body, s) }
