@@ -42,8 +42,10 @@ if [ -z "$bindir" ]; then
 	fi
 fi
 
+# as_owner runs a command as the cluster's owner, from / so that the
+# postgres user never needs to enter the current folder.
 as_owner() {
-	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+	if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # datadir picks the folder of the cluster, creating it if needed.
@@ -56,7 +58,7 @@ datadir() {
 	if [ "$(id -u)" = 0 ]; then
 		id postgres >/dev/null 2>&1 || { log "there is no 'postgres' user: install the postgresql package"; exit 1; }
 		# The socket path must stay under ~100 bytes, and postgres must be able to enter the folder.
-		if ! runuser -u postgres -- test -x "$root/.data" || [ ${#link} -gt 80 ]; then
+		if ! (cd / && runuser -u postgres -- test -x "$root/.data") || [ ${#link} -gt 80 ]; then
 			dir="/var/tmp/nabij-postgres-$(printf %s "$root" | sha256sum | cut -c1-12)"
 			ln -sfn "$dir" "$link"
 		fi
