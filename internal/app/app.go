@@ -54,7 +54,8 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		web.Logger(log),
 		web.Recovery(render, log),
 		web.SecurityHeaders(cfg.SecureCookies),
-		web.BodyLimit(cfg.MaxBodyBytes),
+		web.BodyLimit(render, cfg.MaxBodyBytes),
+		web.ValidRequest(render),
 		web.Language(),
 	)
 	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -114,14 +116,52 @@ func Language() gin.HandlerFunc {
 }
 
 // BodyLimit caps request bodies; larger ones fail to read.
-func BodyLimit(n int64) gin.HandlerFunc {
+func BodyLimit(r *Renderer, n int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > n {
 			c.Header("Connection", "close")
-			c.AbortWithStatus(http.StatusRequestEntityTooLarge)
+			r.Error(c, http.StatusRequestEntityTooLarge, nil)
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Next()
+	}
+}
+
+// maxQueryBytes bounds the query string of any request.
+const maxQueryBytes = 4096
+
+// ValidRequest refuses, with a Dutch 400 page, requests whose path or query
+// is not valid UTF-8 or whose query string is absurdly long, before any
+// handler has to cope with them.
+func ValidRequest(r *Renderer) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := c.Request.URL
+		if len(u.RawQuery) > maxQueryBytes {
+			r.Error(c, http.StatusBadRequest, nil)
+			return
+		}
+		if !utf8.ValidString(u.Path) {
+			r.Error(c, http.StatusBadRequest, nil)
+			return
+		}
+		q, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			r.Error(c, http.StatusBadRequest, nil)
+			return
+		}
+		for k, vs := range q {
+			if !utf8.ValidString(k) {
+				r.Error(c, http.StatusBadRequest, nil)
+				return
+			}
+			for _, v := range vs {
+				if !utf8.ValidString(v) {
+					r.Error(c, http.StatusBadRequest, nil)
+					return
+				}
+			}
+		}
 		c.Next()
 	}
 }

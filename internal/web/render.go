@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/i18n"
 )
 
@@ -148,6 +149,9 @@ type ErrorData struct {
 // Error logs err with the request id and shows a safe page for status. The
 // user never sees err itself.
 func (r *Renderer) Error(c *gin.Context, status int, err error) {
+	if status >= 500 && database.IsUnavailable(err) {
+		status = http.StatusServiceUnavailable
+	}
 	if err != nil {
 		level := slog.LevelWarn
 		if status >= 500 {
