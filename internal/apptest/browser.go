@@ -38,9 +38,9 @@ type Browser struct {
 	t   testing.TB
 	ctx context.Context
 
-	mu       sync.Mutex
-	errs     []string
-	docs     map[string]bool // URLs of documents the tab navigated to
+	mu   sync.Mutex
+	errs []string
+	docs map[string]bool // URLs of documents the tab navigated to
 }
 
 // NewBrowser starts a headless Chromium with a fresh profile. It fails the
