@@ -45,5 +45,16 @@ check:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
 
+## fuzz: run every Go fuzz target for FUZZTIME each (default 30s); a panic fails
+FUZZTIME ?= 30s
+fuzz:
+	@url="$(db_url)"; \
+	for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f"; \
+			DATABASE_URL="$$url" $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
 clean:
 	rm -rf bin
