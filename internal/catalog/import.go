@@ -17,16 +17,31 @@ import (
 // ImportReport says what an import changed.
 type ImportReport struct {
 	Changes []string
+	// Conflicts are lessons that a trainer changed in the browser and that
+	// the import left alone because the file differs (or is gone); an
+	// import with Force overwrites them.
+	Conflicts []string
 }
 
 // NoChanges reports whether the import left the database as it was.
 func (r ImportReport) NoChanges() bool { return len(r.Changes) == 0 }
 
 func (r ImportReport) String() string {
+	lines := r.Changes
 	if r.NoChanges() {
-		return "no changes"
+		lines = []string{"no changes"}
 	}
-	return strings.Join(r.Changes, "\n")
+	for _, c := range r.Conflicts {
+		lines = append(lines, "conflict: "+c)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ImportOptions changes how an import treats lessons edited in the browser.
+type ImportOptions struct {
+	// Force overwrites (or removes) lessons that a trainer changed in the
+	// browser; without it they are reported as conflicts and skipped.
+	Force bool
 }
 
 // Importer loads a parsed course into the database.
@@ -44,10 +59,19 @@ func NewImporter(db *sqlx.DB, renderer *content.Renderer) *Importer {
 // nothing. Unchanged modules and lessons are left alone, so a second run
 // reports no changes. Lesson HTML is rendered here, once.
 func (im *Importer) Import(ctx context.Context, c *content.Course) (ImportReport, error) {
+	return im.ImportWith(ctx, c, ImportOptions{})
+}
+
+// ImportWith is Import with options. A lesson that a trainer changed in the
+// browser (lessons.edited_in_browser_at) is never silently overwritten:
+// when its file is unchanged since the last import it is left alone; when
+// the file differs or is gone it is reported in Conflicts and skipped,
+// unless opts.Force. The rest of the import still runs in one transaction.
+func (im *Importer) ImportWith(ctx context.Context, c *content.Course, opts ImportOptions) (ImportReport, error) {
 	var rep ImportReport
 	err := database.WithTx(ctx, im.db, func(tx *sqlx.Tx) error {
 		for _, m := range c.Modules {
-			if err := im.importModule(ctx, tx, &m, &rep); err != nil {
+			if err := im.importModule(ctx, tx, &m, opts, &rep); err != nil {
 				return fmt.Errorf("catalog: import %s: %w", m.Dir, err)
 			}
 		}
@@ -59,7 +83,7 @@ func (im *Importer) Import(ctx context.Context, c *content.Course) (ImportReport
 	return rep, nil
 }
 
-func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Module, rep *ImportReport) error {
+func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Module, opts ImportOptions, rep *ImportReport) error {
 	base := "/media/" + m.Slug + "/"
 	var existing struct {
 		ID         int64  `db:"id"`
@@ -106,17 +130,18 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 			return err
 		}
 	}
-	return im.importLessons(ctx, tx, moduleID, m, base, rep)
+	return im.importLessons(ctx, tx, moduleID, m, base, opts, rep)
 }
 
-func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int64, m *content.Module, base string, rep *ImportReport) error {
+func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int64, m *content.Module, base string, opts ImportOptions, rep *ImportReport) error {
 	type row struct {
 		Slug       string `db:"slug"`
 		SourceHash string `db:"source_hash"`
 		Position   int    `db:"position"`
+		Edited     bool   `db:"edited"`
 	}
 	var rows []row
-	if err := tx.SelectContext(ctx, &rows, `SELECT slug, source_hash, position FROM lessons WHERE module_id = $1`, moduleID); err != nil {
+	if err := tx.SelectContext(ctx, &rows, `SELECT slug, source_hash, position, edited_in_browser_at IS NOT NULL AS edited FROM lessons WHERE module_id = $1`, moduleID); err != nil {
 		return err
 	}
 	old := map[string]row{}
@@ -132,6 +157,14 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 		if found && o.SourceHash == l.Hash && o.Position == l.Position {
 			continue
 		}
+		if found && o.Edited && !opts.Force {
+			// The trainer's browser version wins over an unchanged file; a
+			// changed file is a conflict the trainer must resolve.
+			if o.SourceHash != l.Hash {
+				rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("lesson %s/%s: edited in the browser and changed in %s; kept the browser version (import with --force to overwrite)", m.Slug, l.Slug, l.File))
+			}
+			continue
+		}
 		html, err := im.renderer.Render(l.BodyMD, base)
 		if err != nil {
 			return err
@@ -142,7 +175,7 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 			ON CONFLICT (module_id, slug) DO UPDATE SET
 				position = EXCLUDED.position, title = EXCLUDED.title, minutes = EXCLUDED.minutes,
 				body_md = EXCLUDED.body_md, body_html = EXCLUDED.body_html, body_text = EXCLUDED.body_text,
-				source_hash = EXCLUDED.source_hash, updated_at = now()`,
+				source_hash = EXCLUDED.source_hash, edited_in_browser_at = NULL, updated_at = now()`,
 			moduleID, l.Slug, l.Position, l.Title, l.Minutes, l.BodyMD, html, im.renderer.PlainText(html), l.Hash)
 		if err != nil {
 			return fmt.Errorf("lesson %s: %w", l.Slug, err)
@@ -157,9 +190,17 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 		}
 	}
 	var removed []string
-	err := tx.SelectContext(ctx, &removed, `DELETE FROM lessons WHERE module_id = $1 AND NOT (slug = ANY($2)) RETURNING slug`, moduleID, pqArray(keep))
+	err := tx.SelectContext(ctx, &removed, `DELETE FROM lessons WHERE module_id = $1 AND NOT (slug = ANY($2)) AND (edited_in_browser_at IS NULL OR $3) RETURNING slug`, moduleID, pqArray(keep), opts.Force)
 	if err != nil {
 		return err
+	}
+	var kept []string
+	err = tx.SelectContext(ctx, &kept, `SELECT slug FROM lessons WHERE module_id = $1 AND NOT (slug = ANY($2)) ORDER BY position`, moduleID, pqArray(keep))
+	if err != nil {
+		return err
+	}
+	for _, s := range kept {
+		rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("lesson %s/%s: edited in the browser and not in the import; kept (import with --force to remove)", m.Slug, s))
 	}
 	for _, s := range removed {
 		rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: removed", m.Slug, s))

@@ -1,0 +1,341 @@
+package authoring
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"nabij.be/leerplatform/courses"
+	"nabij.be/leerplatform/internal/catalog"
+	"nabij.be/leerplatform/internal/content"
+	"nabij.be/leerplatform/internal/database/dbtest"
+)
+
+// curriculum returns a fresh database with the built-in curriculum and a
+// store on it.
+func curriculum(t *testing.T) (*sqlx.DB, *Store) {
+	t.Helper()
+	db := dbtest.New(t)
+	r := content.NewRenderer()
+	c, ps := r.Parse(courses.FS)
+	if ps != nil {
+		t.Fatalf("parse curriculum: %v", ps)
+	}
+	if _, err := catalog.NewImporter(db, r).Import(context.Background(), c); err != nil {
+		t.Fatalf("import curriculum: %v", err)
+	}
+	return db, NewStore(db, r)
+}
+
+func firstModule(t *testing.T, s *Store) *Module {
+	t.Helper()
+	ms, err := s.Modules(context.Background())
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("modules: %v (%d)", err, len(ms))
+	}
+	return &ms[0]
+}
+
+func publishedBody(t *testing.T, db *sqlx.DB, moduleID int64, slug string) string {
+	t.Helper()
+	var body string
+	if err := db.Get(&body, `SELECT body_md FROM lessons WHERE module_id = $1 AND slug = $2`, moduleID, slug); err != nil {
+		t.Fatalf("published body of %s: %v", slug, err)
+	}
+	return body
+}
+
+func TestDraftInvisibleUntilPublished(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	ls, err := s.Lessons(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slug := ls[0].Slug
+	before := publishedBody(t, db, m.ID, slug)
+
+	d, err := s.Draft(ctx, m.ID, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Version != 0 {
+		t.Fatalf("version of a never-edited lesson = %d, want 0", d.Version)
+	}
+	v, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "## Nieuw\n\nConcepttekst.", BaseVersion: 0}, 0)
+	if err != nil {
+		t.Fatalf("save draft: %v", err)
+	}
+	if v != 1 {
+		t.Errorf("version after first save = %d, want 1", v)
+	}
+	if got := publishedBody(t, db, m.ID, slug); got != before {
+		t.Errorf("published body changed by a draft save:\n%s", got)
+	}
+
+	// A new lesson exists only as a draft.
+	if err := s.CreateLesson(ctx, m.ID, "nieuwe-les", LessonInput{Title: "Nieuwe les", Minutes: 5, BodyMD: "## Kop\n\nTekst."}, 0); err != nil {
+		t.Fatalf("create lesson: %v", err)
+	}
+	cat := catalog.NewStore(db)
+	if _, err := cat.Lesson(ctx, m.ID, "nieuwe-les"); err == nil {
+		t.Errorf("a lesson that exists only as a draft is visible in the catalogue")
+	}
+	if err := s.CreateLesson(ctx, m.ID, slug, LessonInput{Title: "x", Minutes: 5, BodyMD: "y"}, 0); !errors.Is(err, ErrSlugTaken) {
+		t.Errorf("create with a taken slug: err = %v, want ErrSlugTaken", err)
+	}
+
+	// Publishing makes it visible, rendered.
+	if _, err := s.SaveAndPublish(ctx, m, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "## Nieuw\n\nGepubliceerd.", BaseVersion: 1}, 0); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	l, err := cat.Lesson(ctx, m.ID, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(l.BodyHTML), "<p>Gepubliceerd.</p>") {
+		t.Errorf("published HTML = %s, want the new text", l.BodyHTML)
+	}
+	if l.ID != ls[0].LessonID.Int64 {
+		t.Errorf("lesson id after publish = %d, want %d (updated in place)", l.ID, ls[0].LessonID.Int64)
+	}
+	if _, err := s.SaveAndPublish(ctx, m, "nieuwe-les", LessonInput{Title: "Nieuwe les", Minutes: 5, BodyMD: "## Kop\n\nTekst.", BaseVersion: 1}, 0); err != nil {
+		t.Fatalf("publish new lesson: %v", err)
+	}
+	if _, err := cat.Lesson(ctx, m.ID, "nieuwe-les"); err != nil {
+		t.Errorf("published new lesson not in the catalogue: %v", err)
+	}
+}
+
+func TestStaleSaveRefused(t *testing.T) {
+	ctx := context.Background()
+	_, s := curriculum(t)
+	m := firstModule(t, s)
+	ls, _ := s.Lessons(ctx, m.ID)
+	slug := ls[1].Slug
+	d, _ := s.Draft(ctx, m.ID, slug)
+
+	// Two trainers open the same lesson (version 0) and both save.
+	if _, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Tekst van An.", BaseVersion: 0}, 0); err != nil {
+		t.Fatalf("first save: %v", err)
+	}
+	if _, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Tekst van Bart.", BaseVersion: 0}, 0); !errors.Is(err, ErrStale) {
+		t.Fatalf("second save based on version 0: err = %v, want ErrStale", err)
+	}
+	v, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Tekst van An, verbeterd.", BaseVersion: 1}, 0)
+	if err != nil || v != 2 {
+		t.Fatalf("save on version 1: version %d, err %v; want 2, nil", v, err)
+	}
+	if _, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Bart opnieuw.", BaseVersion: 1}, 0); !errors.Is(err, ErrStale) {
+		t.Fatalf("save on stale version 1: err = %v, want ErrStale", err)
+	}
+	if _, err := s.SaveAndPublish(ctx, m, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Bart publiceert.", BaseVersion: 1}, 0); !errors.Is(err, ErrStale) {
+		t.Fatalf("publish on stale version 1: err = %v, want ErrStale", err)
+	}
+	d2, _ := s.Draft(ctx, m.ID, slug)
+	if d2.BodyMD != "Tekst van An, verbeterd.\n" {
+		t.Errorf("draft after refused saves = %q, want An's text", d2.BodyMD)
+	}
+}
+
+func TestRevisionsRestore(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	ls, _ := s.Lessons(ctx, m.ID)
+	slug := ls[0].Slug
+	d, _ := s.Draft(ctx, m.ID, slug)
+	original := d.BodyMD
+	v := 0
+	for _, body := range []string{original, "## Tweede\n\nVersie twee.", "## Derde\n\nVersie drie."} {
+		var err error
+		v, err = s.SaveAndPublish(ctx, m, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: body, BaseVersion: v}, 0)
+		if err != nil {
+			t.Fatalf("publish: %v", err)
+		}
+	}
+	d, _ = s.Draft(ctx, m.ID, slug)
+	rs, err := s.Revisions(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 3 {
+		t.Fatalf("revisions = %d, want 3", len(rs))
+	}
+	first := rs[len(rs)-1]
+	if first.BodyMD != original || !first.Published {
+		t.Fatalf("oldest revision = %q (published %v), want the original, published", first.BodyMD, first.Published)
+	}
+	if err := s.RestoreRevision(ctx, d.ID, first.ID, 0); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	d, _ = s.Draft(ctx, m.ID, slug)
+	if d.BodyMD != original || d.Version != 4 {
+		t.Errorf("draft after restore: version %d, body %q; want 4 and the original", d.Version, d.BodyMD)
+	}
+	if got := publishedBody(t, db, m.ID, slug); got != "## Derde\n\nVersie drie.\n" {
+		t.Errorf("restore published the text: %q", got)
+	}
+	if _, err := s.SaveAndPublish(ctx, m, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: d.BodyMD, BaseVersion: d.Version}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := publishedBody(t, db, m.ID, slug); got != original {
+		t.Errorf("published after restore and publish = %q, want the original", got)
+	}
+}
+
+func TestPublishRefusesBrokenContent(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	ls, _ := s.Lessons(ctx, m.ID)
+	slug := ls[0].Slug
+	before := publishedBody(t, db, m.ID, slug)
+	for _, tc := range []struct{ body, want string }{
+		{"## Kop\n\n![Kaart](media/bestaat-niet.png)", "bestaat niet"},
+		{"## Kop\n\n![](media/x.png)", "geen alt-tekst"},
+		{"# Titel\n\nTekst", "niveau 1"},
+	} {
+		d, _ := s.Draft(ctx, m.ID, slug)
+		v, err := s.SaveAndPublish(ctx, m, slug, LessonInput{Title: d.Title, Minutes: 3, BodyMD: tc.body, BaseVersion: d.Version}, 0)
+		var ps PublishProblems
+		if !errors.As(err, &ps) || !strings.Contains(ps.Error(), tc.want) {
+			t.Errorf("publish %q: err = %v, want problems with %q", tc.body, err, tc.want)
+		}
+		if v != d.Version+1 {
+			t.Errorf("refused publish: saved version = %d, want %d (the draft is kept)", v, d.Version+1)
+		}
+	}
+	if got := publishedBody(t, db, m.ID, slug); got != before {
+		t.Errorf("refused content was published: %q", got)
+	}
+
+	// A quiz question without a correct answer is refused with the reason.
+	q, err := s.Quiz(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range q.Questions[0].Options {
+		q.Questions[0].Options[i].Correct = false
+	}
+	ps, err := s.SaveQuiz(ctx, m.ID, q)
+	if err != nil || len(ps) == 0 || !strings.Contains(ps.Error(), "juist antwoord") {
+		t.Errorf("quiz without a correct answer: problems %v, err %v; want a problem about 'juist antwoord'", ps, err)
+	}
+}
+
+func TestUploadRefusesFakesAndOversize(t *testing.T) {
+	ctx := context.Background()
+	_, s := curriculum(t)
+	m := firstModule(t, s)
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+	for name, data := range map[string][]byte{
+		"text":     []byte("root:x:0:0:root:/root:/bin/bash\n"),
+		"svg":      []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`),
+		"html":     []byte("<!doctype html><script>alert(1)</script>"),
+		"oversize": append(png, make([]byte, MaxUpload)...),
+		"empty":    nil,
+	} {
+		if n, err := s.SaveUpload(ctx, m.ID, data); err == nil {
+			t.Errorf("upload %s: stored as %q, want refused", name, n)
+		} else if _, ok := err.(UploadRefused); !ok {
+			t.Errorf("upload %s: err = %v, want UploadRefused", name, err)
+		}
+	}
+	name, err := s.SaveUpload(ctx, m.ID, png)
+	if err != nil {
+		t.Fatalf("upload png: %v", err)
+	}
+	if !strings.HasPrefix(name, "upload-") || !strings.HasSuffix(name, ".png") || strings.ContainsAny(name, "/\\") {
+		t.Errorf("stored name = %q, want upload-HASH.png", name)
+	}
+}
+
+// TestExportImportRoundTrip exports a module (with a browser edit and an
+// uploaded image), imports the ZIP into a fresh database and compares.
+func TestExportImportRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	dbA, s := curriculum(t)
+	m := firstModule(t, s)
+	ls, _ := s.Lessons(ctx, m.ID)
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+	img, err := s.SaveUpload(ctx, m.ID, png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := s.Draft(ctx, m.ID, ls[0].Slug)
+	body := d.BodyMD + "\n![Een schema](media/" + img + ")\n"
+	if _, err := s.SaveAndPublish(ctx, m, ls[0].Slug, LessonInput{Title: "Nieuwe titel", Minutes: 12, BodyMD: body}, 0); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	if err := s.MoveLesson(ctx, m.ID, ls[0].Slug, +1); err != nil {
+		t.Fatal(err)
+	}
+
+	files, err := s.Export(ctx, m.Slug)
+	if err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := WriteZip(&buf, files); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := content.NewRenderer()
+	c, ps := r.Parse(zr)
+	if ps != nil {
+		t.Fatalf("the exported ZIP does not parse:\n%v", ps)
+	}
+	dbB := dbtest.New(t)
+	if _, err := catalog.NewImporter(dbB, r).Import(ctx, c); err != nil {
+		t.Fatalf("import into a fresh database: %v", err)
+	}
+	for _, q := range []string{
+		`SELECT slug, position, title, summary, minutes, intro_md, intro_html, policy_md, policy_html, pass_mark FROM modules WHERE slug = $1`,
+		`SELECT l.slug, l.position, l.title, l.minutes, l.body_md, l.body_html, l.body_text FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.slug = $1 ORDER BY l.position`,
+		`SELECT q.slug, q.position, q.kind, q.text, o.position, o.text, o.correct, o.explanation FROM questions q JOIN options o ON o.question_id = q.id JOIN modules m ON m.id = q.module_id WHERE m.slug = $1 ORDER BY q.position, o.position`,
+		`SELECT f.name, f.content_type, f.sha256 FROM media f JOIN modules m ON m.id = f.module_id WHERE m.slug = $1 ORDER BY f.name`,
+	} {
+		a, b := dump(t, dbA, q, m.Slug), dump(t, dbB, q, m.Slug)
+		if a != b {
+			t.Errorf("round trip differs for %s\nbefore:\n%s\nafter:\n%s", q, a, b)
+		}
+	}
+}
+
+func dump(t *testing.T, db *sqlx.DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.Queryx(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		vals, err := rows.SliceScan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			b.WriteString(strings.ReplaceAll(strings.TrimSpace(toString(v)), "\n", "⏎"))
+			b.WriteString(" | ")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func toString(v any) string { return fmt.Sprint(v) }
