@@ -40,6 +40,11 @@ func NewRenderer() *Renderer {
 	)
 	p := bluemonday.UGCPolicy()
 	p.AllowAttrs("align").OnElements("th", "td")
+	// UGCPolicy only keeps alt texts made of letters and a little
+	// punctuation, so an alt with a colon, a question mark or quotes was
+	// dropped, leaving the image without a text alternative. bluemonday
+	// escapes attribute values, so any text is safe here.
+	p.AllowAttrs("alt").OnElements("img")
 	p.RequireNoReferrerOnLinks(true)
 	return &Renderer{md: md, policy: p, strip: bluemonday.StrictPolicy()}
 }
