@@ -20,6 +20,10 @@ Usage:
                               validate and import a course folder (default: the built-in courses/)
                               --check validates only, without a database
 
+  nabij user create --email E --name N --role admin|trainer|manager|learner [--org NAME] [--team NAME]
+                              create or update an account (password from NABIJ_PASSWORD, else generated and printed)
+  nabij demo                  create the demo organisation "OCMW Demodorp" and its accounts and print their logins
+
 Configuration comes from environment variables; see README.md.
 `
 
@@ -39,6 +43,10 @@ func main() {
 		err = migrate(ctx, log)
 	case "import":
 		err = importCourses(ctx, log, args)
+	case "user":
+		err = user(ctx, log, args)
+	case "demo":
+		err = demo(ctx, log, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

@@ -10,10 +10,13 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
 
+	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/catalog"
+	"nabij.be/leerplatform/internal/certificate"
 	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/i18n"
+	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
 	"nabij.be/leerplatform/static"
 	"nabij.be/leerplatform/templates"
@@ -58,12 +61,23 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		web.ValidRequest(render),
 		web.Language(),
 	)
+	mailer, err := mail.New(db, cfg.SMTPURL, cfg.MailFrom, log)
+	if err != nil {
+		return nil, err
+	}
+	certNames, err := certificate.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	accounts := auth.New(db, render, cfg, mailer, certNames, log)
+	e.Use(accounts.Session()) // before every route: it identifies the person
 	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	e.GET("/readyz", a.ready)
 	e.GET("/static/:hash/*name", assets.Handler)
 	e.POST("/taal", a.setLanguage)
 
 	catalog.New(catalog.NewStore(db), render, nil).Routes(e)
+	accounts.Routes(e)
 
 	e.NoRoute(func(c *gin.Context) { render.Error(c, http.StatusNotFound, nil) })
 	a.engine = e

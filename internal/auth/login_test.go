@@ -1,0 +1,71 @@
+package auth_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"nabij.be/leerplatform/internal/apptest"
+	"nabij.be/leerplatform/internal/auth"
+)
+
+func sessionCookie(t *testing.T, env *apptest.Env, c *apptest.Client) string {
+	t.Helper()
+	u, _ := url.Parse(env.URL("/"))
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == auth.CookieName(false) {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func TestLoginLogout(t *testing.T) {
+	env := apptest.New(t)
+	org := env.CreateOrg("OCMW Testdorp")
+	_, pw := env.CreateUser(org, "learner", "an@testdorp.example", "An Peeters")
+	c := env.Client()
+
+	resp := c.Get("/aanmelden")
+	if resp.Status != http.StatusOK || !resp.Contains(`name="wachtwoord"`) {
+		t.Fatalf("GET /aanmelden: status %d, want 200 with the form", resp.Status)
+	}
+	c.Login("AN@testdorp.example", pw)
+	if tok := sessionCookie(t, env, c); tok == "" {
+		t.Fatal("no session cookie after login")
+	}
+	var stored int
+	env.DB.Get(&stored, `SELECT count(*) FROM sessions WHERE token_hash = $1`, auth.HashToken(sessionCookie(t, env, c)))
+	if stored != 1 {
+		t.Errorf("sessions with the cookie's hash = %d, want 1", stored)
+	}
+	resp = c.Get("/")
+	if !resp.Contains("An Peeters") && !resp.Contains(`action="/afmelden"`) {
+		t.Errorf("home page after login does not show the signed-in menu")
+	}
+
+	c.Logout()
+	resp = c.Get("/")
+	if resp.Contains(`action="/afmelden"`) {
+		t.Errorf("still signed in after logout")
+	}
+	env.DB.Get(&stored, `SELECT count(*) FROM sessions`)
+	if stored != 0 {
+		t.Errorf("sessions after logout = %d, want 0", stored)
+	}
+}
+
+func TestLoginSameAnswerForUnknownAndWrong(t *testing.T) {
+	env := apptest.New(t)
+	org := env.CreateOrg("OCMW Testdorp")
+	env.CreateUser(org, "learner", "an@testdorp.example", "An Peeters")
+	c := env.Client()
+	wrong := c.PostForm("/aanmelden", url.Values{"email": {"an@testdorp.example"}, "wachtwoord": {"verkeerd wachtwoord"}})
+	unknown := c.PostForm("/aanmelden", url.Values{"email": {"niemand@testdorp.example"}, "wachtwoord": {"verkeerd wachtwoord"}})
+	if wrong.Status != http.StatusUnprocessableEntity || unknown.Status != wrong.Status {
+		t.Errorf("status wrong password %d, unknown e-mail %d, want both 422", wrong.Status, unknown.Status)
+	}
+	if wrong.Flash() == "" || wrong.Flash() != unknown.Flash() {
+		t.Errorf("message wrong password %q, unknown e-mail %q, want the same non-empty message", wrong.Flash(), unknown.Flash())
+	}
+}

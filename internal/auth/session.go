@@ -1,0 +1,116 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/web"
+)
+
+// NewToken returns a random token of 256 bits, URL-safe, and the hash under
+// which it is stored. The token itself is never stored.
+func NewToken() (token string, hash []byte) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("auth: random: %v", err)) // the system's randomness failing is not recoverable
+	}
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	return token, HashToken(token)
+}
+
+// HashToken is the stored form of a session, reset or invitation token.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// Sessions keeps server-side sessions in PostgreSQL.
+type Sessions struct {
+	db       *sqlx.DB
+	idle     time.Duration
+	absolute time.Duration
+}
+
+// NewSessions returns the session store with the idle and absolute timeouts.
+func NewSessions(db *sqlx.DB, idle, absolute time.Duration) *Sessions {
+	return &Sessions{db: db, idle: idle, absolute: absolute}
+}
+
+// Create starts a session for a user and returns its token.
+func (s *Sessions) Create(ctx context.Context, userID int64) (string, error) {
+	token, hash := NewToken()
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO sessions (token_hash, user_id, expires_at)
+		VALUES ($1, $2, now() + make_interval(secs => $3))`,
+		hash, userID, s.absolute.Seconds())
+	if err != nil {
+		return "", fmt.Errorf("auth: create session for user %d: %w", userID, err)
+	}
+	return token, nil
+}
+
+// viewerRow is the session, its user and their organisation.
+type viewerRow struct {
+	SessionID int64  `db:"session_id"`
+	UserID    int64  `db:"user_id"`
+	Name      string `db:"full_name"`
+	Email     string `db:"email"`
+	Role      string `db:"role"`
+	OrgID     int64  `db:"organisation_id"`
+	OrgName   string `db:"organisation_name"`
+	Lang      string `db:"lang"`
+}
+
+// Lookup finds the living session of token, with its user and organisation,
+// in one statement, and marks it as seen (at most once a minute, to spare
+// writes). Expired sessions, and those of inactive or deleted users, give
+// ErrNotFound.
+func (s *Sessions) Lookup(ctx context.Context, token string) (*web.Viewer, error) {
+	var r viewerRow
+	err := s.db.GetContext(ctx, &r, `
+		WITH found AS (
+			SELECT id, user_id, last_seen_at FROM sessions
+			WHERE token_hash = $1 AND expires_at > now()
+			  AND last_seen_at > now() - make_interval(secs => $2)
+		), touched AS (
+			UPDATE sessions SET last_seen_at = now()
+			FROM found WHERE sessions.id = found.id AND found.last_seen_at < now() - interval '1 minute'
+		)
+		SELECT found.id AS session_id, u.id AS user_id, u.full_name, u.email, u.role,
+		       coalesce(u.organisation_id, 0) AS organisation_id, coalesce(o.name, '') AS organisation_name, u.lang
+		FROM found
+		JOIN users u ON u.id = found.user_id
+		LEFT JOIN organisations o ON o.id = u.organisation_id
+		WHERE u.active AND u.deleted_at IS NULL`,
+		HashToken(token), s.idle.Seconds())
+	if err != nil {
+		return nil, database.NotFound(err)
+	}
+	return &web.Viewer{
+		UserID: r.UserID, SessionID: r.SessionID, Name: r.Name, Email: r.Email, Role: r.Role,
+		OrgID: r.OrgID, OrgName: r.OrgName, Lang: r.Lang,
+	}, nil
+}
+
+// Delete ends one session.
+func (s *Sessions) Delete(ctx context.Context, sessionID int64) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, sessionID); err != nil {
+		return fmt.Errorf("auth: delete session %d: %w", sessionID, err)
+	}
+	return nil
+}
+
+// EndAll ends every session of a user except keep (0 keeps none).
+func EndAll(ctx context.Context, db sqlx.ExecerContext, userID, keep int64) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keep); err != nil {
+		return fmt.Errorf("auth: end sessions of user %d: %w", userID, err)
+	}
+	return nil
+}
