@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -333,10 +335,8 @@ func (r *Renderer) parseLesson(file string, src []byte, media map[string]bool) (
 		ps = append(ps, Problem{file, bodyOffset(src) + 1, "de les heeft geen tekst"})
 	}
 	off := bodyOffset(src)
-	for i, line := range strings.Split(body, "\n") {
-		if strings.HasPrefix(line, "# ") {
-			ps = append(ps, Problem{file, off + i + 1, "gebruik geen kop van niveau 1 (#): de titel komt uit de front matter; begin bij ##"})
-		}
+	for _, line := range r.h1Lines(body) {
+		ps = append(ps, Problem{file, off + line, "gebruik geen kop van niveau 1 (#): de titel komt uit de front matter; begin bij ##"})
 	}
 	ps = append(ps, r.checkImages(file, body, off, media)...)
 	l.Title = strings.TrimSpace(meta.Title)
@@ -375,8 +375,8 @@ func parseFrontMatter(file string, src []byte, meta any) (string, Problems) {
 	if !strings.HasPrefix(s, "---\n") {
 		return "", Problems{{file, 1, "front matter ontbreekt: het bestand moet beginnen met een regel '---'"}}
 	}
-	end := strings.Index(s[4:], "\n---\n")
-	if end < 0 {
+	end := frontMatterEnd(s)
+	if end < -1 {
 		if strings.HasSuffix(s, "\n---") {
 			end = len(s) - 4 - 4
 		} else {
@@ -390,20 +390,35 @@ func parseFrontMatter(file string, src []byte, meta any) (string, Problems) {
 	}
 	dec := yaml.NewDecoder(strings.NewReader(yml))
 	dec.KnownFields(true)
-	if err := dec.Decode(meta); err != nil {
+	// An empty front matter decodes to io.EOF: the field checks then
+	// report what is missing.
+	if err := dec.Decode(meta); err != nil && !errors.Is(err, io.EOF) {
 		return "", Problems{{file, 1 + yamlLine(err), "front matter: " + yamlReason(err)}}
 	}
 	return body, nil
 }
 
+// frontMatterEnd returns the index in s[4:] of the "\n---\n" that closes
+// the front matter: -1 for an empty front matter ("---\n---\n"), -2 when
+// there is none.
+func frontMatterEnd(s string) int {
+	if strings.HasPrefix(s[4:], "---\n") {
+		return -1
+	}
+	if i := strings.Index(s[4:], "\n---\n"); i >= 0 {
+		return i
+	}
+	return -2
+}
+
 // bodyOffset is the number of lines before the body of a file with front matter.
 func bodyOffset(src []byte) int {
-	s := string(src)
+	s := strings.ReplaceAll(string(src), "\r\n", "\n")
 	if !strings.HasPrefix(s, "---\n") {
 		return 0
 	}
-	end := strings.Index(s[4:], "\n---\n")
-	if end < 0 {
+	end := frontMatterEnd(s)
+	if end < -1 {
 		return 0
 	}
 	return strings.Count(s[:4+end+5], "\n")
@@ -420,8 +435,47 @@ func yamlLine(err error) int {
 	return 1
 }
 
+var (
+	yamlLinePrefixRe = regexp.MustCompile(`^line \d+: `)
+	yamlUnknownRe    = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	yamlTypeRe       = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
+)
+
+// yamlReason turns a YAML error into a short reason without the YAML
+// library's own line numbers (the caller gives the file's line) and without
+// Go type names.
 func yamlReason(err error) string {
-	return strings.TrimPrefix(strings.TrimPrefix(err.Error(), "yaml: "), "unmarshal errors:\n  ")
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	var reasons []string
+	for _, part := range strings.Split(msg, "\n") {
+		part = yamlLinePrefixRe.ReplaceAllString(strings.TrimSpace(part), "")
+		if part == "" {
+			continue
+		}
+		if m := yamlUnknownRe.FindStringSubmatch(part); m != nil {
+			part = fmt.Sprintf("onbekend veld '%s'", m[1])
+		} else if m := yamlTypeRe.FindStringSubmatch(part); m != nil {
+			part = fmt.Sprintf("waarde %q heeft het verkeerde type (verwacht %s)", m[2], yamlTypeName(m[3]))
+		}
+		reasons = append(reasons, part)
+	}
+	return strings.Join(reasons, "; ")
+}
+
+func yamlTypeName(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "een geheel getal"
+	case goType == "bool":
+		return "true of false"
+	case goType == "string":
+		return "tekst"
+	case strings.HasPrefix(goType, "[]"):
+		return "een lijst"
+	default:
+		return "een ander type"
+	}
 }
 
 // ParseQuiz decodes and checks a quiz file.

@@ -91,6 +91,30 @@ func (r *Renderer) Images(src string) []Image {
 	return imgs
 }
 
+// h1Lines returns the 1-based lines of the level-1 headings of src, in ATX
+// ("# Title") or setext ("Title" over "===") form; a "#" inside a code
+// block is not a heading.
+func (r *Renderer) h1Lines(src string) []int {
+	source := []byte(src)
+	doc := r.md.Parser().Parse(text.NewReader(source))
+	var lines []int
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
+		}
+		if h.Level == 1 {
+			start := 0
+			if h.Lines().Len() > 0 {
+				start = h.Lines().At(0).Start
+			}
+			lines = append(lines, bytes.Count(source[:start], []byte("\n"))+1)
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return lines
+}
+
 func nodeText(n ast.Node, source []byte) string {
 	var b strings.Builder
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
