@@ -69,3 +69,13 @@ func TestLoginSameAnswerForUnknownAndWrong(t *testing.T) {
 		t.Errorf("message wrong password %q, unknown e-mail %q, want the same non-empty message", wrong.Flash(), unknown.Flash())
 	}
 }
+
+func TestRequireUserRedirectsGuest(t *testing.T) {
+	env := apptest.New(t)
+	c := env.Client()
+	c.HTTP.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp := c.Get("/profiel?x=1")
+	if resp.Status != http.StatusSeeOther || resp.Header.Get("Location") != "/aanmelden?terug=%2Fprofiel%3Fx%3D1" {
+		t.Errorf("guest on /profiel: status %d location %q, want 303 to /aanmelden?terug=…", resp.Status, resp.Header.Get("Location"))
+	}
+}

@@ -47,4 +47,17 @@ func (a *Auth) Routes(r gin.IRouter) {
 	r.GET("/aanmelden", a.loginForm)
 	r.POST("/aanmelden", a.login)
 	r.POST("/afmelden", a.logout)
+	r.GET("/wachtwoord-vergeten", a.forgotForm)
+	r.POST("/wachtwoord-vergeten", a.forgot)
+	r.GET("/wachtwoord-herstellen/:token", a.resetForm)
+	r.POST("/wachtwoord-herstellen/:token", a.reset)
+
+	me := r.Group("/profiel", RequireUser())
+	me.GET("", a.profile)
+	me.POST("", a.saveProfile)
+	me.GET("/wachtwoord", a.passwordForm)
+	me.POST("/wachtwoord", a.changePassword)
+	me.GET("/privacy", a.privacy)
+	me.GET("/gegevens.json", a.export)
+	me.POST("/verwijderen", a.deleteAccount)
 }
