@@ -33,10 +33,10 @@ type Record struct {
 }
 
 // Revoked reports whether the certificate was withdrawn.
-func (r *Record) Revoked() bool { return r.RevokedAt.Valid }
+func (r Record) Revoked() bool { return r.RevokedAt.Valid }
 
 // DisplayCode is the code as printed: groups of four.
-func (r *Record) DisplayCode() string { return FormatCode(r.Code) }
+func (r Record) DisplayCode() string { return FormatCode(r.Code) }
 
 const recordColumns = `c.id, c.code, c.user_id, c.module_id, c.programme, c.name, c.organisation,
 	c.organisation_id, c.title, c.minutes, c.completed_at, c.issued_at, c.revoked_at, c.revoked_reason`
