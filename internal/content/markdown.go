@@ -33,7 +33,9 @@ var mediaBaseKey = parser.NewContextKey()
 // as a second line of defence.
 func NewRenderer() *Renderer {
 	md := goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		// Column alignment as align attributes: a style attribute would be
+		// stripped by the sanitiser (and blocked by the CSP).
+		goldmark.WithExtensions(extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)), extension.Strikethrough),
 		goldmark.WithParserOptions(
 			parser.WithASTTransformers(util.Prioritized(mediaRewriter{}, 100)),
 		),
