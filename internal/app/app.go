@@ -17,6 +17,7 @@ import (
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/report"
 	"nabij.be/leerplatform/internal/web"
 	"nabij.be/leerplatform/static"
 	"nabij.be/leerplatform/templates"
@@ -78,6 +79,7 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 
 	catalog.New(catalog.NewStore(db), render, nil).Routes(e)
 	accounts.Routes(e)
+	report.New(report.NewStore(db), render).Routes(e)
 
 	e.NoRoute(func(c *gin.Context) { render.Error(c, http.StatusNotFound, nil) })
 	a.engine = e
