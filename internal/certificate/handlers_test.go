@@ -270,8 +270,8 @@ func TestVerifyShowsRevocation(t *testing.T) {
 	}
 	// Only an administrator may revoke.
 	learner := "a@example.be"
-	if r := h.post(learner, "/beheer/certificaten/"+code+"/intrekken", url.Values{"reden": {reason}}); r.Status != http.StatusNotFound {
-		t.Errorf("revoke by a learner = %d, want 404", r.Status)
+	if r := h.post(learner, "/beheer/certificaten/"+code+"/intrekken", url.Values{"reden": {reason}}); r.Status != http.StatusForbidden {
+		t.Errorf("revoke by a learner = %d, want 403", r.Status)
 	}
 	if r := h.post("", "/beheer/certificaten/"+code+"/intrekken", url.Values{"reden": {reason}}); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/aanmelden") {
 		t.Errorf("revoke by a guest = %d to %q, want 303 to the login page", r.Status, r.Header.Get("Location"))
@@ -542,7 +542,7 @@ func TestTeamZIPOnlyOwnOrganisation(t *testing.T) {
 		{"manager A, unknown team", s.managerA, "/team/certificaten.zip?team=999999", http.StatusNotFound},
 		{"manager A, bad team id", s.managerA, "/team/certificaten.zip?team=abc", http.StatusNotFound},
 		{"manager A, organisation id in the request", s.managerA, "/team/certificaten.zip?organisation=" + itoa(s.orgB), http.StatusOK},
-		{"learner", s.zoe, "/team/certificaten.zip", http.StatusNotFound},
+		{"learner", s.zoe, "/team/certificaten.zip", http.StatusForbidden},
 		{"guest", "", "/team/certificaten.zip", http.StatusSeeOther},
 	}
 	for _, tt := range refused {

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
 )
@@ -38,12 +38,13 @@ func New(store *Store, pdf *Renderer, render *web.Renderer, baseURL string, log 
 func (m *Certificates) Routes(r gin.IRouter) {
 	r.GET("/verifieer", m.verifyForm)
 	r.GET("/verifieer/:code", m.verifyCode)
-	r.GET("/certificaten", requireUser, m.list)
-	r.GET("/certificaten/:file", requireUser, m.download)
-	r.GET("/team/certificaten.zip", m.requireRole(web.RoleManager), m.teamZIP)
-	r.GET("/beheer/certificaten", m.requireRole(web.RoleAdmin), m.adminList)
-	r.GET("/beheer/certificaten/:code", m.requireRole(web.RoleAdmin), m.adminShow)
-	r.POST("/beheer/certificaten/:code/intrekken", m.requireRole(web.RoleAdmin), m.revoke)
+	r.GET("/certificaten", auth.RequireUser(), m.list)
+	r.GET("/certificaten/:file", auth.RequireUser(), m.download)
+	r.GET("/team/certificaten.zip", auth.RequireRole(web.RoleManager), m.teamZIP)
+	admin := auth.RequireRole(web.RoleAdmin)
+	r.GET("/beheer/certificaten", admin, m.adminList)
+	r.GET("/beheer/certificaten/:code", admin, m.adminShow)
+	r.POST("/beheer/certificaten/:code/intrekken", admin, m.revoke)
 }
 
 // VerifyURL is the public address that verifies a raw code.
@@ -60,38 +61,6 @@ func (m *Certificates) certificate(r *Record) Certificate {
 		Name: r.Name, Organisation: r.Organisation, Title: r.Title,
 		Completed: r.CompletedAt, Minutes: r.Minutes,
 		Code: FormatCode(r.Code), VerifyURL: VerifyURL(m.baseURL, r.Code), Issuer: DefaultIssuer,
-	}
-}
-
-// requireUser sends guests to the login page, which brings them back.
-func requireUser(c *gin.Context) {
-	if web.CurrentViewer(c) != nil {
-		c.Next()
-		return
-	}
-	back := c.Request.URL.Path
-	if q := c.Request.URL.RawQuery; q != "" {
-		back += "?" + q
-	}
-	c.Abort()
-	c.Redirect(http.StatusSeeOther, "/aanmelden?terug="+url.QueryEscape(back))
-}
-
-// requireRole lets through the given role (and admins, who hold every
-// role); guests go to the login page and anyone else sees a 404, so that
-// the pages do not reveal themselves.
-func (m *Certificates) requireRole(role string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		v := web.CurrentViewer(c)
-		if v == nil {
-			requireUser(c)
-			return
-		}
-		if v.Role != role && v.Role != web.RoleAdmin {
-			m.render.Error(c, http.StatusNotFound, nil)
-			return
-		}
-		c.Next()
 	}
 }
 
