@@ -16,7 +16,9 @@ import (
 	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/i18n"
+	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/quiz"
 	"nabij.be/leerplatform/internal/report"
 	"nabij.be/leerplatform/internal/web"
 	"nabij.be/leerplatform/static"
@@ -77,7 +79,11 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	e.GET("/static/:hash/*name", assets.Handler)
 	e.POST("/taal", a.setLanguage)
 
-	catalog.New(catalog.NewStore(db), render, nil).Routes(e)
+	progress := learning.NewStore(db, nil) // completion hook: the certificate capability
+	lessons := learning.New(progress, render, nil)
+	catalog.New(catalog.NewStore(db), render, lessons).Routes(e)
+	lessons.Routes(e)
+	quiz.New(quiz.NewStore(db, progress), render).Routes(e)
 	accounts.Routes(e)
 	report.New(report.NewStore(db), render).Routes(e)
 
