@@ -8,6 +8,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"nabij.be/leerplatform/internal/i18n"
+	"nabij.be/leerplatform/internal/web"
 )
 
 // maxQueryRunes bounds the search text; longer queries are refused.
@@ -47,8 +50,7 @@ func (cat *Catalog) search(c *gin.Context) {
 			d.Hits = append(d.Hits, searchHit{Hit: h, Snippet: highlight(h.Snippet)})
 		}
 	}
-	title := "Zoeken"
-	cat.render.HTML(c, status, "catalog/search", title, d)
+	cat.render.HTML(c, status, "catalog/search", i18n.T(web.Lang(c), "search.title"), d)
 }
 
 // highlight escapes a snippet and turns the \x01…\x02 markers of

@@ -113,7 +113,17 @@ func Redirect(c *gin.Context, to, kind, msg string) {
 }
 
 // LocalPath reports whether p is a path on this site, safe to redirect to
-// (not "//evil.example" or "/\evil.example").
+// (not "//evil.example" or "/\evil.example"). Control characters are
+// refused too: browsers drop tabs and newlines from URLs, so "/\t/evil.example"
+// would lead to another site.
 func LocalPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\") && !strings.ContainsAny(p, "\r\n")
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }

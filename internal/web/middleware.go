@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -141,7 +142,7 @@ func ValidRequest(r *Renderer) gin.HandlerFunc {
 			r.Error(c, http.StatusBadRequest, nil)
 			return
 		}
-		if !utf8.ValidString(u.Path) {
+		if !validText(u.Path) {
 			r.Error(c, http.StatusBadRequest, nil)
 			return
 		}
@@ -151,12 +152,12 @@ func ValidRequest(r *Renderer) gin.HandlerFunc {
 			return
 		}
 		for k, vs := range q {
-			if !utf8.ValidString(k) {
+			if !validText(k) {
 				r.Error(c, http.StatusBadRequest, nil)
 				return
 			}
 			for _, v := range vs {
-				if !utf8.ValidString(v) {
+				if !validText(v) {
 					r.Error(c, http.StatusBadRequest, nil)
 					return
 				}
@@ -164,4 +165,10 @@ func ValidRequest(r *Renderer) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// validText reports whether s is valid UTF-8 without NUL bytes, which
+// PostgreSQL refuses in text (a query with one would fail with a 500).
+func validText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
