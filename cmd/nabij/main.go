@@ -23,6 +23,8 @@ Usage:
   nabij user create --email E --name N --role admin|trainer|manager|learner [--org NAME] [--team NAME]
                               create or update an account (password from NABIJ_PASSWORD, else generated and printed)
   nabij demo                  create the demo organisation "OCMW Demodorp" and its accounts and print their logins
+  nabij certificate sample --name N --out FILE.pdf [--title T] [--org O]
+                              render a sample certificate, without a database, to check the layout
 
 Configuration comes from environment variables; see README.md.
 `
@@ -47,6 +49,8 @@ func main() {
 		err = user(ctx, log, args)
 	case "demo":
 		err = demo(ctx, log, args)
+	case "certificate":
+		err = certificateCommand(args, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return
