@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/authoring"
 	"nabij.be/leerplatform/internal/catalog"
 	"nabij.be/leerplatform/internal/certificate"
 	"nabij.be/leerplatform/internal/config"
@@ -18,6 +19,7 @@ import (
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/org"
 	"nabij.be/leerplatform/internal/quiz"
 	"nabij.be/leerplatform/internal/report"
 	"nabij.be/leerplatform/internal/web"
@@ -79,13 +81,18 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	e.GET("/static/:hash/*name", assets.Handler)
 	e.POST("/taal", a.setLanguage)
 
-	progress := learning.NewStore(db, nil) // completion hook: the certificate capability
-	lessons := learning.New(progress, render, nil)
+	certificates := certificate.NewStore(db)
+	issuer := certificate.NewIssuer(certificates) // issues on completion, lists on the dashboard
+	progress := learning.NewStore(db, issuer)
+	lessons := learning.New(progress, render, issuer)
 	catalog.New(catalog.NewStore(db), render, lessons).Routes(e)
 	lessons.Routes(e)
 	quiz.New(quiz.NewStore(db, progress), render).Routes(e)
 	accounts.Routes(e)
+	org.New(db, render, cfg, mailer, accounts, log).Routes(e)
+	authoring.New(db, render, a.markdown).Routes(e)
 	report.New(report.NewStore(db), render).Routes(e)
+	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
 
 	e.NoRoute(func(c *gin.Context) { render.Error(c, http.StatusNotFound, nil) })
 	a.engine = e

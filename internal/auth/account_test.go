@@ -180,7 +180,6 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	}
 }
 
-
 func TestProfileNameAndLanguage(t *testing.T) {
 	env := apptest.New(t)
 	org := env.CreateOrg("OCMW Testdorp")

@@ -57,8 +57,8 @@ func CheckPassword(password string) error {
 	return nil
 }
 
-// passwordMessage is the i18n key explaining a CheckPassword error.
-func passwordMessage(err error) string {
+// PasswordMessage is the i18n key explaining a CheckPassword error.
+func PasswordMessage(err error) string {
 	switch {
 	case errors.Is(err, ErrPasswordShort):
 		return "auth.password.short"

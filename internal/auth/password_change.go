@@ -38,7 +38,7 @@ func (a *Auth) changePassword(c *gin.Context) {
 		return
 	}
 	if err := CheckPassword(next); err != nil {
-		fail("new", passwordMessage(err))
+		fail("new", PasswordMessage(err))
 		return
 	}
 	if err := SetPassword(ctx, a.db, v.UserID, next, v.SessionID); err != nil {

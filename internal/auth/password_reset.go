@@ -123,7 +123,7 @@ func (a *Auth) reset(c *gin.Context) {
 	}
 	if err := CheckPassword(password); err != nil {
 		a.render.HTML(c, http.StatusUnprocessableEntity, "auth/reset", tr(lang, "auth.reset.title"),
-			resetData{Token: token, Error: tr(lang, passwordMessage(err))})
+			resetData{Token: token, Error: tr(lang, PasswordMessage(err))})
 		return
 	}
 	hash, err := HashPassword(password)

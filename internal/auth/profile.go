@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/text/unicode/norm"
 
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/web"
@@ -59,7 +58,7 @@ func (a *Auth) checkName(name string) (string, []any) {
 
 func (a *Auth) saveProfile(c *gin.Context) {
 	v := web.CurrentViewer(c)
-	name := norm.NFC.String(strings.Join(strings.Fields(c.PostForm("naam")), " "))
+	name := CleanName(c.PostForm("naam"))
 	lang := c.PostForm("taal")
 	data := profileData{Name: name, Email: v.Email, Lang: lang, OrgName: v.OrgName, Role: v.Role, Languages: i18n.Languages}
 	if !i18n.Supported(lang) {

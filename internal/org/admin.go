@@ -1,0 +1,214 @@
+package org
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/web"
+)
+
+type adminIndexData struct {
+	Organisations []Organisation
+	Platform      []Person
+	Roles         []string
+	OrgName       string
+	Error         string
+}
+
+func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
+	ctx := c.Request.Context()
+	var err error
+	if data.Organisations, err = o.store.Organisations(ctx); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if data.Platform, err = o.store.PlatformPeople(ctx); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	data.Roles = allRoles
+	o.render.HTML(c, status, "admin/index", tr(c, "org.admin.title"), data)
+}
+
+func (o *Org) adminIndex(c *gin.Context) { o.adminIndexPage(c, http.StatusOK, adminIndexData{}) }
+
+func (o *Org) adminCreateOrg(c *gin.Context) {
+	name := strings.Join(strings.Fields(c.PostForm("naam")), " ")
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		o.adminIndexPage(c, http.StatusUnprocessableEntity, adminIndexData{OrgName: name, Error: tr(c, "org.admin.org_name_invalid")})
+		return
+	}
+	id, created, err := o.store.CreateOrganisation(c.Request.Context(), name)
+	if err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if !created {
+		o.adminIndexPage(c, http.StatusUnprocessableEntity, adminIndexData{OrgName: name, Error: tr(c, "org.admin.org_exists")})
+		return
+	}
+	web.Redirect(c, fmt.Sprintf("/beheer/organisaties/%d", id), "ok", tr(c, "org.admin.org_created", name))
+}
+
+type adminOrgData struct {
+	Org       *Organisation
+	Teams     []Team
+	People    []Person
+	Roles     []string
+	TeamName  string
+	TeamError string
+}
+
+func (o *Org) adminOrgPage(c *gin.Context, status int, data adminOrgData) {
+	ctx := c.Request.Context()
+	id, ok := parseID(c.Param("id"))
+	if !ok {
+		o.render.Error(c, http.StatusNotFound, nil)
+		return
+	}
+	org, err := o.store.Organisation(ctx, id)
+	if err != nil {
+		o.notFoundOr500(c, err)
+		return
+	}
+	data.Org = org
+	if data.Teams, err = o.store.Teams(ctx, id); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if data.People, err = o.store.People(ctx, id); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	data.Roles = allRoles
+	o.render.HTML(c, status, "admin/organisation", org.Name, data)
+}
+
+var allRoles = []string{web.RoleLearner, web.RoleManager, web.RoleTrainer, web.RoleAdmin}
+
+func (o *Org) adminOrg(c *gin.Context) { o.adminOrgPage(c, http.StatusOK, adminOrgData{}) }
+
+func (o *Org) adminCreateTeam(c *gin.Context) {
+	id, ok := parseID(c.Param("id"))
+	if !ok {
+		o.render.Error(c, http.StatusNotFound, nil)
+		return
+	}
+	if _, err := o.store.Organisation(c.Request.Context(), id); err != nil {
+		o.notFoundOr500(c, err)
+		return
+	}
+	name := strings.Join(strings.Fields(c.PostForm("naam")), " ")
+	if p := teamNameProblem(name); p != "" {
+		o.adminOrgPage(c, http.StatusUnprocessableEntity, adminOrgData{TeamName: name, TeamError: tr(c, p)})
+		return
+	}
+	created, err := o.store.CreateTeam(c.Request.Context(), id, name)
+	if err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if !created {
+		o.adminOrgPage(c, http.StatusUnprocessableEntity, adminOrgData{TeamName: name, TeamError: tr(c, "org.team.exists")})
+		return
+	}
+	web.Redirect(c, fmt.Sprintf("/beheer/organisaties/%d", id), "ok", tr(c, "org.team.created", name))
+}
+
+// backFor is the admin page that lists a person.
+func backFor(p *Person, orgID *int64) string {
+	if orgID != nil {
+		return fmt.Sprintf("/beheer/organisaties/%d", *orgID)
+	}
+	return "/beheer"
+}
+
+func (o *Org) adminPerson(c *gin.Context) (*Person, *int64, bool) {
+	id, ok := parseID(c.Param("id"))
+	if !ok {
+		o.render.Error(c, http.StatusNotFound, nil)
+		return nil, nil, false
+	}
+	p, err := o.store.Person(c.Request.Context(), id)
+	if err != nil {
+		o.notFoundOr500(c, err)
+		return nil, nil, false
+	}
+	var orgID *int64
+	if err := o.db.GetContext(c.Request.Context(), &orgID, `SELECT organisation_id FROM users WHERE id = $1`, id); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return nil, nil, false
+	}
+	if p.ID == web.CurrentViewer(c).UserID {
+		o.render.ErrorMessage(c, http.StatusUnprocessableEntity, "org.admin.not_yourself")
+		return nil, nil, false
+	}
+	return p, orgID, true
+}
+
+// adminSetRole grants a role. Learner and manager need an organisation.
+func (o *Org) adminSetRole(c *gin.Context) {
+	p, orgID, ok := o.adminPerson(c)
+	if !ok {
+		return
+	}
+	role := c.PostForm("rol")
+	valid := false
+	for _, r := range allRoles {
+		valid = valid || r == role
+	}
+	if !valid {
+		o.render.ErrorMessage(c, http.StatusUnprocessableEntity, "org.admin.role_invalid")
+		return
+	}
+	if orgID == nil && (role == web.RoleLearner || role == web.RoleManager) {
+		o.render.ErrorMessage(c, http.StatusUnprocessableEntity, "org.admin.role_needs_org")
+		return
+	}
+	if _, err := o.db.ExecContext(c.Request.Context(), `UPDATE users SET role = $2 WHERE id = $1`, p.ID, role); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	web.Redirect(c, backFor(p, orgID), "ok", tr(c, "org.admin.role_set", p.Email, tr(c, "org.role."+role)))
+}
+
+// adminSetActive deactivates (ending every session) or reactivates an
+// account.
+func (o *Org) adminSetActive(c *gin.Context) {
+	p, orgID, ok := o.adminPerson(c)
+	if !ok {
+		return
+	}
+	active := c.PostForm("actief") == "1"
+	ctx := c.Request.Context()
+	if _, err := o.db.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if !active {
+		if err := auth.EndAll(ctx, o.db, p.ID, 0); err != nil {
+			o.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+	}
+	key := "org.admin.deactivated"
+	if active {
+		key = "org.admin.activated"
+	}
+	web.Redirect(c, backFor(p, orgID), "ok", tr(c, key, p.Email))
+}
+
+func (o *Org) adminMail(c *gin.Context) {
+	es, err := mail.Outbox(c.Request.Context(), o.db, 200)
+	if err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	o.render.HTML(c, http.StatusOK, "admin/mail", tr(c, "org.mail.title"), es)
+}
