@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/authoring"
 	"nabij.be/leerplatform/internal/catalog"
 	"nabij.be/leerplatform/internal/certificate"
 	"nabij.be/leerplatform/internal/config"
@@ -18,6 +19,7 @@ import (
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/org"
 	"nabij.be/leerplatform/internal/quiz"
 	"nabij.be/leerplatform/internal/report"
 	"nabij.be/leerplatform/internal/web"
@@ -87,6 +89,8 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	lessons.Routes(e)
 	quiz.New(quiz.NewStore(db, progress), render).Routes(e)
 	accounts.Routes(e)
+	org.New(db, render, cfg, mailer, accounts, log).Routes(e)
+	authoring.New(db, render, a.markdown).Routes(e)
 	report.New(report.NewStore(db), render).Routes(e)
 	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
 
