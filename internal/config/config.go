@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"strconv"
@@ -80,6 +81,9 @@ func load(getenv func(string) string) (*Config, error) {
 	}
 
 	c.Port = integer("PORT", 8080)
+	if c.Port < 1 || c.Port > 65535 {
+		errs = append(errs, fmt.Sprintf("PORT=%d is not a TCP port (1–65535)", c.Port))
+	}
 	c.DatabaseURL = str("DATABASE_URL", "")
 	c.BaseURL = strings.TrimRight(str("BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -101,8 +105,24 @@ func load(getenv func(string) string) (*Config, error) {
 	c.SessionIdle = duration("SESSION_IDLE_TIMEOUT", 2*time.Hour)
 	c.SessionAbsolute = duration("SESSION_MAX_AGE", 12*time.Hour)
 	c.LogLevel = str("LOG_LEVEL", "info")
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		errs = append(errs, fmt.Sprintf("LOG_LEVEL=%q is not debug, info, warn or error", c.LogLevel))
+	}
 	c.MaxBodyBytes = int64(integer("MAX_BODY_BYTES", 10<<20))
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Sprintf("MAX_BODY_BYTES=%d is too small (at least 1024)", c.MaxBodyBytes))
+	}
 	c.MaxDBConnections = integer("DATABASE_MAX_CONNECTIONS", 32)
+	if c.MaxDBConnections < 1 {
+		errs = append(errs, "DATABASE_MAX_CONNECTIONS must be at least 1")
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || u.Scheme != "smtp" || u.Hostname() == "" {
+			// Not echoed: the URL may hold a password.
+			errs = append(errs, "SMTP_URL is not an smtp://user:password@host:port URL")
+		}
+	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, "DATABASE_URL is not set (make run sets it to a private PostgreSQL)")
 	}
