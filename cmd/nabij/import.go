@@ -19,6 +19,7 @@ import (
 func importCourses(ctx context.Context, _ *slog.Logger, args []string) error {
 	fl := flag.NewFlagSet("import", flag.ContinueOnError)
 	check := fl.Bool("check", false, "validate only, without a database")
+	force := fl.Bool("force", false, "overwrite lessons that a trainer changed in the browser")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func importCourses(ctx context.Context, _ *slog.Logger, args []string) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := catalog.NewImporter(db, r).Import(ctx, c)
+	rep, err := catalog.NewImporter(db, r).ImportWith(ctx, c, catalog.ImportOptions{Force: *force})
 	if err != nil {
 		var ps content.Problems
 		if errors.As(err, &ps) {

@@ -16,9 +16,11 @@ const usage = `nabij — N@BIJ leerplatform
 Usage:
   nabij serve                 run the web server (migrates and imports the curriculum on first start)
   nabij migrate               apply pending database migrations
-  nabij import [--check] [DIR]
+  nabij import [--check] [--force] [DIR]
                               validate and import a course folder (default: the built-in courses/)
                               --check validates only, without a database
+  nabij export [--module SLUG] DIR
+                              write the published curriculum (or one module) as a course folder in DIR
 
   nabij user create --email E --name N --role admin|trainer|manager|learner [--org NAME] [--team NAME]
                               create or update an account (password from NABIJ_PASSWORD, else generated and printed)
@@ -45,6 +47,8 @@ func main() {
 		err = migrate(ctx, log)
 	case "import":
 		err = importCourses(ctx, log, args)
+	case "export":
+		err = exportCourses(ctx, log, args)
 	case "user":
 		err = user(ctx, log, args)
 	case "demo":

@@ -4,11 +4,12 @@ import (
 	"context"
 
 	"github.com/jmoiron/sqlx"
+
+	"nabij.be/leerplatform/internal/learning"
 )
 
 // recountModule keeps the learners' stored progress of a module truthful
-// after a lesson was removed. The learning capability owns that table; until
-// it offers learning.RecountModule this is a no-op.
+// after a lesson was removed; the learning capability owns that table.
 func recountModule(ctx context.Context, tx *sqlx.Tx, moduleID int64) error {
-	return nil
+	return learning.RecountModule(ctx, tx, moduleID)
 }

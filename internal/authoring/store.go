@@ -118,23 +118,27 @@ type ModuleFields struct {
 	PolicyMD string
 }
 
-// UpdateModule stores a module's fields, rendering the Markdown once.
-func (s *Store) UpdateModule(ctx context.Context, id int64, slug string, f ModuleFields) error {
-	base := mediaBase(slug)
-	intro, err := s.md.Render(f.IntroMD, base)
+// UpdateModule stores a module's fields, rendering the Markdown once. base
+// is the updated_at the trainer's form was based on: when the module changed
+// since, nothing is stored and the error is ErrStale.
+func (s *Store) UpdateModule(ctx context.Context, id int64, slug string, base time.Time, f ModuleFields) error {
+	intro, err := s.md.Render(f.IntroMD, mediaBase(slug))
 	if err != nil {
 		return fmt.Errorf("authoring: render intro: %w", err)
 	}
-	policy, err := s.md.Render(f.PolicyMD, base)
+	policy, err := s.md.Render(f.PolicyMD, mediaBase(slug))
 	if err != nil {
 		return fmt.Errorf("authoring: render policy: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx, `
+	res, err := s.db.ExecContext(ctx, `
 		UPDATE modules SET title = $2, summary = $3, minutes = $4, intro_md = $5, intro_html = $6,
 			policy_md = $7, policy_html = $8, updated_at = now()
-		WHERE id = $1`, id, f.Title, f.Summary, f.Minutes, f.IntroMD, intro, f.PolicyMD, policy)
+		WHERE id = $1 AND date_trunc('microseconds', updated_at) = $9`, id, f.Title, f.Summary, f.Minutes, f.IntroMD, intro, f.PolicyMD, policy, base)
 	if err != nil {
 		return fmt.Errorf("authoring: update module %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrStale
 	}
 	return nil
 }
@@ -513,6 +517,15 @@ func renumber(ctx context.Context, tx *sqlx.Tx, moduleID int64) error {
 		return fmt.Errorf("authoring: renumber module %d: %w", moduleID, err)
 	}
 	return nil
+}
+
+// problemText joins problems into one Dutch sentence list.
+func problemText(ps content.Problems) string {
+	reasons := make([]string, len(ps))
+	for i, p := range ps {
+		reasons[i] = p.Reason
+	}
+	return strings.Join(reasons, "; ")
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id > 0} }

@@ -339,3 +339,98 @@ func dump(t *testing.T, db *sqlx.DB, q string, args ...any) string {
 }
 
 func toString(v any) string { return fmt.Sprint(v) }
+
+// changedCourse returns the built-in curriculum with the body of lesson
+// slug of the first module replaced, as if its file had been edited.
+func changedCourse(t *testing.T, slug, body string) *content.Course {
+	t.Helper()
+	c, ps := content.NewRenderer().Parse(courses.FS)
+	if ps != nil {
+		t.Fatal(ps)
+	}
+	for i, l := range c.Modules[0].Lessons {
+		if l.Slug == slug {
+			c.Modules[0].Lessons[i].BodyMD = body
+			c.Modules[0].Lessons[i].Hash = "changed-" + l.Hash
+		}
+	}
+	return c
+}
+
+func TestImportNeverSilentlyOverwritesBrowserEdits(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	ls, _ := s.Lessons(ctx, m.ID)
+	edited, other := ls[0].Slug, ls[1].Slug
+	d, _ := s.Draft(ctx, m.ID, edited)
+	if _, err := s.SaveAndPublish(ctx, m, edited, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "## Browser\n\nIn de browser geschreven."}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateLesson(ctx, m.ID, "extra-les", LessonInput{Title: "Extra", Minutes: 3, BodyMD: "## Extra\n\nTekst."}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveAndPublish(ctx, m, "extra-les", LessonInput{Title: "Extra", Minutes: 3, BodyMD: "## Extra\n\nTekst.", BaseVersion: 1}, 0); err != nil {
+		t.Fatal(err)
+	}
+	im := catalog.NewImporter(db, content.NewRenderer())
+
+	// The same files again: the browser versions stay, nothing to report
+	// for the edited lesson, the browser-only lesson is kept and reported.
+	c, _ := content.NewRenderer().Parse(courses.FS)
+	rep, err := im.Import(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := publishedBody(t, db, m.ID, edited); got != "## Browser\n\nIn de browser geschreven.\n" {
+		t.Errorf("re-import of unchanged files overwrote the browser edit: %q", got)
+	}
+	if len(rep.Conflicts) != 1 || !strings.Contains(rep.Conflicts[0], "extra-les") {
+		t.Errorf("conflicts = %q, want one about extra-les (not in the files, kept)", rep.Conflicts)
+	}
+
+	// Both the edited lesson and another one changed in the files: the
+	// other is imported, the edited one is a conflict and skipped.
+	c = changedCourse(t, edited, "## Bestand\n\nUit het bestand.\n")
+	for i, l := range c.Modules[0].Lessons {
+		if l.Slug == other {
+			c.Modules[0].Lessons[i].BodyMD = "## Ander\n\nAndere les, nieuw in het bestand.\n"
+			c.Modules[0].Lessons[i].Hash = "changed-" + l.Hash
+		}
+	}
+	rep, err = im.Import(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := publishedBody(t, db, m.ID, edited); got != "## Browser\n\nIn de browser geschreven.\n" {
+		t.Errorf("import overwrote a browser-edited lesson: %q", got)
+	}
+	if got := publishedBody(t, db, m.ID, other); got != "## Ander\n\nAndere les, nieuw in het bestand.\n" {
+		t.Errorf("the rest of the import did not happen: %q", got)
+	}
+	if len(rep.Conflicts) != 2 || !strings.Contains(strings.Join(rep.Conflicts, "\n"), edited) {
+		t.Errorf("conflicts = %q, want the edited lesson and extra-les", rep.Conflicts)
+	}
+
+	// Forced: the file wins, the browser-only lesson goes, and the mark is
+	// cleared so the next import is ordinary again.
+	rep, err = im.ImportWith(ctx, c, catalog.ImportOptions{Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Conflicts) != 0 {
+		t.Errorf("forced import still reports conflicts: %q", rep.Conflicts)
+	}
+	if got := publishedBody(t, db, m.ID, edited); got != "## Bestand\n\nUit het bestand.\n" {
+		t.Errorf("forced import did not overwrite: %q", got)
+	}
+	var n int
+	db.Get(&n, `SELECT count(*) FROM lessons WHERE module_id = $1 AND (slug = 'extra-les' OR edited_in_browser_at IS NOT NULL)`, m.ID)
+	if n != 0 {
+		t.Errorf("after a forced import %d lessons are still browser-only or marked, want 0", n)
+	}
+	rep, err = im.Import(ctx, c)
+	if err != nil || !rep.NoChanges() || len(rep.Conflicts) != 0 {
+		t.Errorf("second import of the same files: %v, err %v; want no changes", rep, err)
+	}
+}

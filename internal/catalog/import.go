@@ -154,7 +154,7 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 	for _, l := range m.Lessons {
 		keep = append(keep, l.Slug)
 		o, found := old[l.Slug]
-		if found && o.SourceHash == l.Hash && o.Position == l.Position {
+		if found && o.SourceHash == l.Hash && o.Position == l.Position && !(o.Edited && opts.Force) {
 			continue
 		}
 		if found && o.Edited && !opts.Force {
