@@ -54,23 +54,22 @@ func TestTranslationsTakeTheSameArguments(t *testing.T) {
 	}
 }
 
-// Keys that templates and code build at run time.
+// Keys that code builds at run time: the error pages.
 var dynamicKeys = func() []string {
 	keys := []string{"error.home", "error.reference"}
 	for _, status := range []string{"400", "401", "403", "404", "405", "409", "413", "422", "429", "500", "503"} {
 		keys = append(keys, "error."+status+".title", "error."+status+".message")
 	}
-	for _, role := range []string{"learner", "manager", "trainer", "admin"} {
-		keys = append(keys, "org.role."+role)
-	}
-	for _, lang := range Languages {
-		keys = append(keys, "auth.lang."+lang)
-	}
-	for _, kind := range []string{"single", "multiple", "truefalse"} {
-		keys = append(keys, "authoring.quiz.kind."+kind)
-	}
 	return keys
 }()
+
+// The values that templates put after a printf prefix such as
+// {{ .T (printf "org.role.%s" .Role) }}; checked when a template uses the prefix.
+var prefixValues = map[string][]string{
+	"org.role.":            {"learner", "manager", "trainer", "admin"},
+	"auth.lang.":           Languages,
+	"authoring.quiz.kind.": {"single", "multiple", "truefalse"},
+}
 
 var (
 	// {{ .T "key" … }}, {{ $.T "key" }}
@@ -138,6 +137,13 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		}
 	}
 	for prefix, where := range prefixes {
+		for _, v := range prefixValues[prefix] {
+			for _, lang := range Languages {
+				if _, ok := catalogues[lang][prefix+v]; !ok {
+					t.Errorf("key %q built in %s is missing in %s", prefix+v, strings.Join(dedupe(where), ", "), lang)
+				}
+			}
+		}
 		found := false
 		for k := range catalogues["nl"] {
 			if strings.HasPrefix(k, prefix) {
