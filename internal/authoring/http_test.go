@@ -1,18 +1,25 @@
 package authoring_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"context"
 	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"nabij.be/leerplatform/internal/apptest"
+	"nabij.be/leerplatform/internal/database/dbtest"
 )
 
 const (
@@ -293,5 +300,248 @@ func TestTrainerMarkdownIsInertForLearners(t *testing.T) {
 		if strings.Contains(editor, bad) {
 			t.Errorf("editor preview contains %q", bad)
 		}
+	}
+}
+
+func TestProgressSurvivesAnEdit(t *testing.T) {
+	env := apptest.New(t)
+	trainer := signedIn(t, env, "trainer", "trainer@example.be")
+	learner := signedIn(t, env, "learner", "lore@example.be")
+	if r := learner.PostForm(lessonPath+"/gelezen", nil); r.Status != http.StatusOK {
+		t.Fatalf("mark done: status %d; page says %q", r.Status, r.Flash())
+	}
+	var before int64
+	env.DB.Get(&before, `SELECT lesson_id FROM lesson_progress`)
+	v := formVersion(t, trainer.Get(editorPath))
+	r := trainer.PostForm(editorPath, url.Values{"version": {v}, "title": {"Heldere taal, herzien"}, "minutes": {"9"}, "body": {"## Herzien\n\nNieuwe tekst."}, "action": {"publish"}})
+	if r.Status != http.StatusOK {
+		t.Fatalf("publish: status %d; page says %q", r.Status, r.Flash())
+	}
+	var after []int64
+	env.DB.Select(&after, `SELECT lesson_id FROM lesson_progress`)
+	if len(after) != 1 || after[0] != before {
+		t.Errorf("progress after an edit = %v, want [%d]", after, before)
+	}
+}
+
+func exportZip(t *testing.T, c *apptest.Client) []byte {
+	t.Helper()
+	r := c.Get("/auteur/modules/" + moduleSlug + "/export.zip")
+	if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "application/zip" {
+		t.Fatalf("export: status %d, type %q", r.Status, r.Header.Get("Content-Type"))
+	}
+	return []byte(r.Body)
+}
+
+// TestZipRoundTripAndConflicts exports a module through the browser,
+// imports it into a fresh platform through the browser, and checks the
+// conflict report when a browser-edited lesson differs from the ZIP.
+func TestZipRoundTripAndConflicts(t *testing.T) {
+	envA := apptest.New(t)
+	trainerA := signedIn(t, envA, "trainer", "a@example.be")
+	v := formVersion(t, trainerA.Get(editorPath))
+	r := trainerA.PostForm(editorPath, url.Values{"version": {v}, "title": {"Heldere taal"}, "minutes": {"11"}, "body": {"## Uit A\n\nVersie van platform A."}, "action": {"publish"}})
+	if r.Status != http.StatusOK {
+		t.Fatalf("publish on A: status %d; page says %q", r.Status, r.Flash())
+	}
+	zipA := exportZip(t, trainerA)
+
+	db, u := dbtest.NewWithURL(t)
+	envB := apptest.NewEmpty(t, db, u)
+	trainerB := signedIn(t, envB, "trainer", "b@example.be")
+	r = multipartPost(t, envB, trainerB, "/auteur/importeren", "zip", "module.zip", zipA)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "lesson "+moduleSlug+"/"+lessonSlug+": added") {
+		t.Fatalf("import into B: status %d; page says %q", r.Status, r.Flash())
+	}
+	q := `SELECT l.slug, l.position, l.title, l.minutes, l.body_md, l.body_html FROM lessons l ORDER BY l.position`
+	var a, b []struct {
+		Slug     string `db:"slug"`
+		Position int    `db:"position"`
+		Title    string `db:"title"`
+		Minutes  int    `db:"minutes"`
+		BodyMD   string `db:"body_md"`
+		BodyHTML string `db:"body_html"`
+	}
+	envA.DB.Select(&a, `SELECT l.slug, l.position, l.title, l.minutes, l.body_md, l.body_html FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.slug = $1 ORDER BY l.position`, moduleSlug)
+	envB.DB.Select(&b, q)
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("lessons: %d on A, %d on B", len(a), len(b))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Errorf("lesson %d differs:\nA: %+v\nB: %+v", i, a[i], b[i])
+		}
+	}
+
+	// On B a trainer edits the lesson; importing A's ZIP again (with a
+	// different text on A) reports the conflict and keeps B's text.
+	v = formVersion(t, trainerB.Get(editorPath))
+	trainerB.PostForm(editorPath, url.Values{"version": {v}, "title": {"Heldere taal"}, "minutes": {"11"}, "body": {"## Uit B\n\nVersie van platform B."}, "action": {"publish"}})
+	v = formVersion(t, trainerA.Get(editorPath))
+	trainerA.PostForm(editorPath, url.Values{"version": {v}, "title": {"Heldere taal"}, "minutes": {"11"}, "body": {"## Uit A\n\nTweede versie van A."}, "action": {"publish"}})
+	zipA2 := exportZip(t, trainerA)
+	r = multipartPost(t, envB, trainerB, "/auteur/importeren", "zip", "module.zip", zipA2)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "edited in the browser") {
+		t.Errorf("import with a conflict: status %d, want 200 with the conflict listed; page says %q", r.Status, r.Flash())
+	}
+	if got := envB.Client().Get(lessonPath).Body; !strings.Contains(got, "Versie van platform B.") {
+		t.Errorf("the import overwrote B's browser edit")
+	}
+	// The trainer chooses the ZIP's version.
+	req := multipartForce(t, envB, trainerB, zipA2)
+	if req.Status != http.StatusOK {
+		t.Errorf("forced import: status %d; page says %q", req.Status, req.Flash())
+	}
+	if got := envB.Client().Get(lessonPath).Body; !strings.Contains(got, "Tweede versie van A.") {
+		t.Errorf("forced import did not take the ZIP's version")
+	}
+
+	// ZIPs with path tricks or that are not ZIPs are refused.
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("../01-online-informeren/module.md")
+	w.Write([]byte("---\ntitle: x\n---\n"))
+	zw.Close()
+	for name, data := range map[string][]byte{"path trick": buf.Bytes(), "not a zip": []byte("PK nope")} {
+		r := multipartPost(t, envB, trainerB, "/auteur/importeren", "zip", "x.zip", data)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("import %s: status %d, want 422; page says %q", name, r.Status, r.Flash())
+		}
+	}
+}
+
+func multipartForce(t *testing.T, env *apptest.Env, c *apptest.Client, data []byte) *apptest.Response {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("overschrijven", "1")
+	fw, _ := w.CreateFormFile("zip", "module.zip")
+	fw.Write(data)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, env.URL("/auteur/importeren"), &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Origin", env.Server.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.Do(req)
+}
+
+func TestQuizEditor(t *testing.T) {
+	env := apptest.New(t)
+	trainer := signedIn(t, env, "trainer", "trainer@example.be")
+	path := "/auteur/modules/" + moduleSlug + "/quiz"
+	page := trainer.Get(path)
+	if page.Status != http.StatusOK {
+		t.Fatalf("quiz form: status %d", page.Status)
+	}
+	// Resubmit the form as shown, with every correct box unticked in the
+	// first question: refused with the reason.
+	form := formValues(page.Body)
+	for k := range form {
+		if strings.HasPrefix(k, "q0.o") && strings.HasSuffix(k, ".correct") {
+			delete(form, k)
+		}
+	}
+	r := trainer.PostForm(path, form)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(r.Body), "juist antwoord") {
+		t.Errorf("quiz without a correct answer: status %d, want 422 with 'juist antwoord'; page says %q", r.Status, r.Flash())
+	}
+	// The form as shown, plus a new true/false question.
+	form = formValues(page.Body)
+	var count int
+	env.DB.Get(&count, `SELECT count(*) FROM questions q JOIN modules m ON m.id = q.module_id WHERE m.slug = $1`, moduleSlug)
+	n := form.Get("questions")
+	last := "q" + strconv.Itoa(atoi(n)-1) + "."
+	form.Set(last+"kind", "truefalse")
+	form.Set(last+"text", "Een nieuwe vraag uit de browser.")
+	form.Set(last+"o0.text", "Juist")
+	form.Set(last+"o0.correct", "1")
+	form.Set(last+"o0.explanation", "Zo is het.")
+	form.Set(last+"o1.text", "Fout")
+	form.Set(last+"o1.explanation", "Toch niet.")
+	r = trainer.PostForm(path, form)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Een nieuwe vraag uit de browser.") {
+		t.Fatalf("add a question: status %d; page says %q", r.Status, r.Flash())
+	}
+	var after int
+	env.DB.Get(&after, `SELECT count(*) FROM questions q JOIN modules m ON m.id = q.module_id WHERE m.slug = $1`, moduleSlug)
+	if after != count+1 {
+		t.Errorf("questions after adding one = %d, want %d", after, count+1)
+	}
+}
+
+var (
+	inputRe    = regexp.MustCompile(`<input[^>]*>`)
+	textareaRe = regexp.MustCompile(`(?s)<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`)
+	selectRe   = regexp.MustCompile(`(?s)<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>`)
+	attrRe     = regexp.MustCompile(`(\w+)="([^"]*)"`)
+	selectedRe = regexp.MustCompile(`<option value="([^"]*)" selected>`)
+)
+
+// formValues reads the values a browser would submit from the page's
+// forms: inputs (checked boxes only), textareas and selects.
+func formValues(page string) url.Values {
+	v := url.Values{}
+	for _, in := range inputRe.FindAllString(page, -1) {
+		attrs := map[string]string{}
+		for _, a := range attrRe.FindAllStringSubmatch(in, -1) {
+			attrs[a[1]] = html.UnescapeString(a[2])
+		}
+		if attrs["name"] == "" || attrs["type"] == "file" || attrs["type"] == "search" {
+			continue
+		}
+		if attrs["type"] == "checkbox" && !strings.Contains(in, " checked") {
+			continue
+		}
+		v.Set(attrs["name"], attrs["value"])
+	}
+	for _, m := range textareaRe.FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	for _, m := range selectRe.FindAllStringSubmatch(page, -1) {
+		if s := selectedRe.FindStringSubmatch(m[2]); s != nil {
+			v.Set(m[1], s[1])
+		}
+	}
+	return v
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+// TestEditorInTheBrowser signs a trainer in through Chromium, checks the
+// live preview (static/js/editor.js) and runs axe on the authoring pages.
+func TestEditorInTheBrowser(t *testing.T) {
+	env := apptest.New(t)
+	trainer := signedIn(t, env, "trainer", "trainer@example.be")
+	b := apptest.NewBrowser(t)
+	shareSession(t, env, trainer, b)
+	for _, p := range []string{"/auteur", "/auteur/modules/" + moduleSlug, "/auteur/modules/" + moduleSlug + "/quiz",
+		"/auteur/modules/" + moduleSlug + "/nieuwe-les", "/auteur/modules/" + moduleSlug + "/afbeeldingen", editorPath} {
+		b.Navigate(env.URL(p))
+		b.Axe(t, p)
+	}
+	// The editor page is the last one: type and wait for the preview.
+	b.Run(
+		chromedp.SetValue(chromedp.CSS("#f-body"), "## Live voorbeeld\n\nGetypt in de browser."),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('f-body').dispatchEvent(new Event('input'))`),
+	)
+	ctx, cancel := context.WithTimeout(b.Ctx(), 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('voorbeeld-inhoud').innerHTML.includes('<h2>Live voorbeeld</h2>')`)); err != nil {
+		t.Errorf("live preview did not update: %v; preview is %q", err, b.Text("#voorbeeld-inhoud"))
+	}
+	b.NoConsoleErrors(t)
+}
+
+// shareSession gives the browser the session cookie of a client that
+// signed in through the real login form.
+func shareSession(t *testing.T, env *apptest.Env, c *apptest.Client, b *apptest.Browser) {
+	t.Helper()
+	u, _ := url.Parse(env.Server.URL)
+	b.Navigate(env.URL("/"))
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		b.Run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: env.Server.URL + "/"})
+			return err
+		}))
 	}
 }
