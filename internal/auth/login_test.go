@@ -79,3 +79,22 @@ func TestRequireUserRedirectsGuest(t *testing.T) {
 		t.Errorf("guest on /profiel: status %d location %q, want 303 to /aanmelden?terug=…", resp.Status, resp.Header.Get("Location"))
 	}
 }
+
+func TestSessionTimeouts(t *testing.T) {
+	env := apptest.New(t)
+	org := env.CreateOrg("OCMW Testdorp")
+	_, pw := env.CreateUser(org, "learner", "an@testdorp.example", "An Peeters")
+	for _, tc := range []struct{ name, sql string }{
+		{"idle", `UPDATE sessions SET last_seen_at = now() - interval '2 hours 1 minute'`},
+		{"absolute", `UPDATE sessions SET expires_at = now() - interval '1 second'`},
+		{"deactivated", `UPDATE users SET active = false`},
+	} {
+		c := env.Client()
+		c.Login("an@testdorp.example", pw)
+		env.DB.MustExec(tc.sql)
+		if resp := c.Get("/profiel"); resp.URL.Path != "/aanmelden" {
+			t.Errorf("%s: still signed in (at %s), want the login page", tc.name, resp.URL.Path)
+		}
+		env.DB.MustExec(`UPDATE users SET active = true`)
+	}
+}
