@@ -58,3 +58,9 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+## bench: report benchmarks on 10,000 seeded learners (dashboard, first matrix page, full CSV)
+.PHONY: bench
+bench:
+	@url="$(db_url)"; \
+	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 20x ./internal/report/

@@ -28,7 +28,7 @@ var demoAccounts = []auth.NewAccount{
 // demo creates (or restores) the demo organisation and accounts and
 // prints their logins. Running it again changes nothing but resets the
 // demo passwords.
-func demo(ctx context.Context, _ *slog.Logger, _ []string) error {
+func demo(ctx context.Context, _ *slog.Logger, args []string) error {
 	cfg, err := config.Load()
 	if err != nil {
 		return err
@@ -46,5 +46,5 @@ func demo(ctx context.Context, _ *slog.Logger, _ []string) error {
 		}
 		fmt.Printf("  %-8s %s\n", a.Role, a.Email)
 	}
-	return nil
+	return seedLearners(ctx, db, args)
 }

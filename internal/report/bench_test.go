@@ -102,8 +102,8 @@ func BenchmarkDashboard(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if dash.People != benchLearners {
-			b.Fatalf("people = %d, want %d", dash.People, benchLearners)
+		if dash.People < benchLearners {
+			b.Fatalf("people = %d, want at least %d", dash.People, benchLearners)
 		}
 	}
 }
@@ -118,8 +118,8 @@ func BenchmarkMatrixFirstPage(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if mx.Total != benchLearners || len(mx.People) != PerPage {
-					b.Fatalf("total = %d, rows = %d, want %d, %d", mx.Total, len(mx.People), benchLearners, PerPage)
+				if mx.Total < benchLearners || len(mx.People) != PerPage {
+					b.Fatalf("total = %d, rows = %d, want at least %d, %d", mx.Total, len(mx.People), benchLearners, PerPage)
 				}
 			}
 		})
@@ -134,8 +134,8 @@ func BenchmarkCSV(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(mx.People) != benchLearners {
-			b.Fatalf("rows = %d, want %d", len(mx.People), benchLearners)
+		if len(mx.People) < benchLearners {
+			b.Fatalf("rows = %d, want at least %d", len(mx.People), benchLearners)
 		}
 		if err := WriteCSV(io.Discard, mx, "nl"); err != nil {
 			b.Fatal(err)

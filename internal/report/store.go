@@ -284,25 +284,38 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 		page := max(f.Page, 1)
 		limit = fmt.Sprintf("%d OFFSET %d", f.PerPage, (page-1)*f.PerPage)
 	}
+	// Sorted by name without a status filter, the page depends on the
+	// people alone: it is cut before their progress is read, so only one
+	// page of progress rows is aggregated. Otherwise every matching person's
+	// progress is needed to filter and sort.
+	byName := f.Sort == "name" || sortColumns[f.Sort] == ""
+	baseCut, hitsCut, total := "", " LIMIT "+limit, "count(*) OVER ()"
+	if byName && f.Status == "" {
+		baseCut, hitsCut, total = " ORDER BY "+strings.ReplaceAll(order, "full_name", "u.full_name")+" LIMIT "+limit, "", "base_total"
+		baseCut = strings.Replace(baseCut, ", id", ", u.id", 1)
+	}
 	q := `
-		WITH lc AS (
+		WITH lc AS MATERIALIZED (
 			SELECT m.id AS module_id, (SELECT count(*) FROM lessons l WHERE l.module_id = m.id) AS n FROM modules m
+		), base AS (
+			SELECT u.id, u.full_name, u.email, count(*) OVER () AS base_total
+			FROM users u
+			WHERE ` + peopleWhere + `
+			  AND ($2 = 0 OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $2 AND tm.user_id = u.id))
+			  AND ($5 = '' OR unaccent(u.full_name) ILIKE '%' || unaccent($5) || '%' ESCAPE '\')` + baseCut + `
 		), people AS (
-			SELECT u.id, u.full_name, u.email,
+			SELECT b.id, b.full_name, b.email, b.base_total,
 			       max(mp.last_activity_at) AS last_activity,
 			       coalesce(sum(` + progressSQL + `), 0)::int / $4 AS progress,
 			       count(mp.completed_at) AS completed,
 			       count(mp.user_id) AS started
-			FROM users u
-			LEFT JOIN module_progress mp ON mp.user_id = u.id AND ($3 = 0 OR mp.module_id = $3)
+			FROM base b
+			LEFT JOIN module_progress mp ON mp.user_id = b.id AND ($3 = 0 OR mp.module_id = $3)
 			LEFT JOIN lc ON lc.module_id = mp.module_id
-			WHERE ` + peopleWhere + `
-			  AND ($2 = 0 OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $2 AND tm.user_id = u.id))
-			  AND ($5 = '' OR unaccent(u.full_name) ILIKE '%' || unaccent($5) || '%' ESCAPE '\')
-			GROUP BY u.id
+			GROUP BY b.id, b.full_name, b.email, b.base_total
 		), hits AS (
-			SELECT *, count(*) OVER () AS total FROM people WHERE ` + statusWhere + `
-			ORDER BY ` + order + ` LIMIT ` + limit + `
+			SELECT *, ` + total + ` AS total FROM people WHERE ` + statusWhere + `
+			ORDER BY ` + order + hitsCut + `
 		)
 		SELECT h.id, h.full_name, h.email, h.last_activity, h.progress, h.total,
 		       coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name)

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"nabij.be/leerplatform/internal/report"
+)
+
+// demoOrganisation is where `nabij demo` puts its accounts.
+const demoOrganisation = "OCMW Demodorp"
+
+// seedLearners handles `nabij demo --learners N`: it adds N learners with
+// random progress, spread over teams, to the demo organisation, for trying
+// the reports and benchmarking them. Without the flag it does nothing.
+// Running it again adds nobody twice.
+func seedLearners(ctx context.Context, db *sqlx.DB, args []string) error {
+	n, err := learnersFlag(args)
+	if err != nil || n == 0 {
+		return err
+	}
+	orgID, err := report.SeedOrganisation(ctx, db, demoOrganisation)
+	if err != nil {
+		return err
+	}
+	added, err := report.SeedLearners(ctx, db, orgID, n)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Added %d demo learners with progress to %q (%d already there).\n", added, demoOrganisation, n-added)
+	return nil
+}
+
+// learnersFlag reads --learners N or --learners=N from args, ignoring the
+// other arguments (they belong to the rest of the demo command).
+func learnersFlag(args []string) (int, error) {
+	for i, a := range args {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "learners" {
+			continue
+		}
+		if !hasValue {
+			if i+1 >= len(args) {
+				return 0, fmt.Errorf("demo: --learners needs a number")
+			}
+			value = args[i+1]
+		}
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 || n > 1_000_000 {
+			return 0, fmt.Errorf("demo: --learners %q: want a number from 0 to 1000000", value)
+		}
+		return n, nil
+	}
+	return 0, nil
+}
