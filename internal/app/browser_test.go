@@ -114,3 +114,24 @@ func TestEveryCurriculumPageIsAccessible(t *testing.T) {
 	}
 	b.NoConsoleErrors(t)
 }
+
+// TestSignedInPagesInBrowser signs in through the login form and checks the
+// pages a learner and a manager see first.
+func TestSignedInPagesInBrowser(t *testing.T) {
+	env := apptest.New(t)
+	org := env.CreateOrg("OCMW Testdorp")
+	_, pw := env.CreateUser(org, "learner", "leerling@example.be", "Lea Leerling")
+	b := apptest.NewBrowser(t)
+
+	b.Navigate(env.URL("/aanmelden"))
+	b.Axe(t, "login")
+	b.Login(env.Server.URL, "leerling@example.be", pw)
+	if n := apptest.Result(b, chromedp.Evaluate[int](`document.querySelectorAll('form[action="/afmelden"]').length`)); n != 1 {
+		t.Fatalf("after login at %s: no logout button", b.Location())
+	}
+	for _, p := range []string{"/", "/mijn-leertraject", "/modules/online-feedback", "/profiel"} {
+		b.Navigate(env.URL(p))
+		b.Axe(t, "signed in "+p)
+	}
+	b.NoConsoleErrors(t)
+}
