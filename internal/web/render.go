@@ -96,6 +96,22 @@ func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, ar
 // Asset returns the cache-busting URL of a static file.
 func (p *Page) Asset(name string) string { return p.assets.URL(name) }
 
+// Duration writes a study load in minutes as "2 u 15 min" (nl) or
+// "2 h 15 min" (en).
+func (p *Page) Duration(minutes int) string {
+	if minutes < 60 {
+		return fmt.Sprintf("%d min", minutes)
+	}
+	h := "u"
+	if p.Lang == "en" {
+		h = "h"
+	}
+	if minutes%60 == 0 {
+		return fmt.Sprintf("%d %s", minutes/60, h)
+	}
+	return fmt.Sprintf("%d %s %d min", minutes/60, h, minutes%60)
+}
+
 // Year is the current year, for the footer.
 func (p *Page) Year() int { return time.Now().Year() }
 
