@@ -545,3 +545,33 @@ func shareSession(t *testing.T, env *apptest.Env, c *apptest.Client, b *apptest.
 		}))
 	}
 }
+
+func TestModuleFieldsAndStaleEdit(t *testing.T) {
+	env := apptest.New(t)
+	trainer := signedIn(t, env, "trainer", "trainer@example.be")
+	path := "/auteur/modules/" + moduleSlug
+	page := trainer.Get(path).Body
+	form := formValues(page[strings.Index(page, `action="`+path+`" method="post"`):])
+	form.Set("title", "Online informeren, herzien")
+	r := trainer.PostForm(path, form)
+	if r.Status != http.StatusOK || !strings.Contains(r.Flash(), "bewaard") {
+		t.Fatalf("save module: status %d; page says %q", r.Status, r.Flash())
+	}
+	if got := env.Client().Get("/modules/" + moduleSlug).Body; !strings.Contains(got, "Online informeren, herzien") {
+		t.Errorf("the public module page does not show the new title")
+	}
+	// The same (now stale) form again: refused, input kept.
+	form.Set("title", "Tweede titel")
+	r = trainer.PostForm(path, form)
+	if r.Status != http.StatusConflict || !strings.Contains(r.Body, `value="Tweede titel"`) {
+		t.Errorf("stale module save: status %d, want 409 with the input kept; page says %q", r.Status, r.Flash())
+	}
+	// Bad input: 422 with the message tied to the field.
+	form = formValues(trainer.Get(path).Body)
+	form.Set("summary", strings.Repeat("x", 301))
+	form.Set("minutes", "nul")
+	r = trainer.PostForm(path, form)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="err-summary"`) || !strings.Contains(r.Body, `id="err-minutes"`) {
+		t.Errorf("invalid module: status %d, want 422 with field errors; page says %q", r.Status, r.Flash())
+	}
+}

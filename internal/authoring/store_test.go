@@ -434,3 +434,54 @@ func TestImportNeverSilentlyOverwritesBrowserEdits(t *testing.T) {
 		t.Errorf("second import of the same files: %v, err %v; want no changes", rep, err)
 	}
 }
+
+func TestImportKeepsUploadedImages(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+	name, err := s.SaveUpload(ctx, m.ID, png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The module's own files change (its hash), so its media are synced.
+	c, _ := content.NewRenderer().Parse(courses.FS)
+	c.Modules[0].Hash = "changed"
+	if _, err := catalog.NewImporter(db, content.NewRenderer()).Import(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.Get(&n, `SELECT count(*) FROM media WHERE module_id = $1 AND name = $2`, m.ID, name)
+	if n != 1 {
+		t.Errorf("an import removed the uploaded image %s", name)
+	}
+}
+
+func TestDeleteLesson(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	ls, _ := s.Lessons(ctx, m.ID)
+	if err := s.DeleteLesson(ctx, m.ID, ls[1].Slug); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateLesson(ctx, m.ID, "alleen-concept", LessonInput{Title: "x", Minutes: 1, BodyMD: "y"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteLesson(ctx, m.ID, "alleen-concept"); err != nil {
+		t.Fatalf("delete a draft-only lesson: %v", err)
+	}
+	var positions []int
+	db.Select(&positions, `SELECT position FROM lessons WHERE module_id = $1 ORDER BY position`, m.ID)
+	for i, p := range positions {
+		if p != i+1 {
+			t.Fatalf("positions after delete = %v, want 1..%d", positions, len(positions))
+		}
+	}
+	if len(positions) != len(ls)-1 {
+		t.Errorf("lessons after delete = %d, want %d", len(positions), len(ls)-1)
+	}
+	if err := s.DeleteLesson(ctx, m.ID, ls[1].Slug); err == nil {
+		t.Errorf("deleting a missing lesson: no error")
+	}
+}

@@ -123,7 +123,7 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 		} else {
 			rep.Changes = append(rep.Changes, fmt.Sprintf("module %s: updated", m.Slug))
 		}
-		if err := im.importMedia(ctx, tx, moduleID, m.Media); err != nil {
+		if err := im.importMedia(ctx, tx, moduleID, m.Media, opts); err != nil {
 			return err
 		}
 		if err := im.importQuiz(ctx, tx, moduleID, m.Quiz); err != nil {
@@ -239,7 +239,10 @@ func (im *Importer) importQuiz(ctx context.Context, tx *sqlx.Tx, moduleID int64,
 	return err
 }
 
-func (im *Importer) importMedia(ctx context.Context, tx *sqlx.Tx, moduleID int64, media []content.Media) error {
+// importMedia upserts the module's images. Images that trainers uploaded
+// in the browser (named upload-…) stay unless opts.Force: lessons kept as
+// browser edits may show them.
+func (im *Importer) importMedia(ctx context.Context, tx *sqlx.Tx, moduleID int64, media []content.Media, opts ImportOptions) error {
 	keep := make([]string, 0, len(media))
 	for _, f := range media {
 		keep = append(keep, f.Name)
@@ -253,7 +256,7 @@ func (im *Importer) importMedia(ctx context.Context, tx *sqlx.Tx, moduleID int64
 			return fmt.Errorf("media %s: %w", f.Name, err)
 		}
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM media WHERE module_id = $1 AND NOT (name = ANY($2))`, moduleID, pqArray(keep))
+	_, err := tx.ExecContext(ctx, `DELETE FROM media WHERE module_id = $1 AND NOT (name = ANY($2)) AND ($3 OR name NOT LIKE 'upload-%')`, moduleID, pqArray(keep), opts.Force)
 	return err
 }
 
