@@ -16,6 +16,11 @@ import (
 // capability can use them without holding the auth capability.
 const rendererKey = "nabij.auth.renderer"
 
+// lookupErrKey carries a failed session lookup (the database is down) to
+// RequireUser, which then answers 503 instead of sending a signed-in person
+// to the login page.
+const lookupErrKey = "nabij.auth.lookup_error"
+
 // CookieName is the session cookie's name: with the __Host- prefix when
 // cookies are secure (the browser then insists on Secure, Path=/ and no
 // Domain), without it for plain-HTTP local use.
@@ -46,8 +51,10 @@ func (a *Auth) Session() gin.HandlerFunc {
 			a.clearCookie(c)
 		default:
 			// The database is unreachable or failing: let the request go on
-			// as a guest's; pages that need a person redirect to login, and
-			// public pages keep working.
+			// as a guest's, so that public pages keep working; pages that
+			// need a person answer 503 (RequireUser) rather than send someone
+			// who is signed in to the login page.
+			c.Set(lookupErrKey, err)
 			a.log.Warn("session lookup failed", "request_id", web.RequestID(c), "error", err.Error())
 		}
 		c.Next()
@@ -76,6 +83,12 @@ func RequireUser() gin.HandlerFunc {
 		if web.CurrentViewer(c) != nil {
 			c.Next()
 			return
+		}
+		if err, ok := c.Get(lookupErrKey); ok {
+			if r, ok := c.Get(rendererKey); ok {
+				r.(*web.Renderer).Error(c, http.StatusInternalServerError, err.(error))
+				return
+			}
 		}
 		back := c.Request.URL.Path
 		if q := c.Request.URL.RawQuery; q != "" {
