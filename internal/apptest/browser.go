@@ -279,15 +279,25 @@ func (b *Browser) Login(baseURL, email, password string) {
 		chromedp.Submit(passSel),
 	)
 	// Wait until the form's page is gone: the next document has loaded
-	// and either has no password field (signed in) or shows an error.
+	// and either has no password field (signed in) or shows an error. The
+	// page navigates meanwhile, which destroys the JavaScript context an
+	// evaluation runs in, so poll with short evaluations and retry.
 	ctx, cancel := context.WithTimeout(b.ctx, ActionTimeout)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === 'complete' &&
+	const settled = `document.readyState === 'complete' &&
 		(!document.querySelector('input[type=password]') ||
-		 !!document.querySelector('[role=alert], .notice.error, .field-error, [aria-invalid=true]'))`,
-		chromedp.WithPollingTimeout(ActionTimeout)))
-	if err != nil {
-		b.t.Fatalf("browser login as %s: %v (page %s)", email, err, b.location())
+		 !!document.querySelector('[role=alert], .notice.error, .field-error, [aria-invalid=true]'))`
+	for {
+		ectx, ecancel := context.WithTimeout(ctx, 2*time.Second)
+		done, err := chromedp.Run(ectx, chromedp.Evaluate[bool](settled))
+		ecancel()
+		if err == nil && done {
+			break
+		}
+		if ctx.Err() != nil {
+			b.t.Fatalf("browser login as %s: no answer within %s (last error %v, page %s)", email, ActionTimeout, err, b.location())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	still, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('input[type=password]')`))
 	if still {
