@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -62,6 +65,16 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	defer a.Close()
+	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
+		// Profiling on a separate, local-only listener; never on the public port.
+		go func() {
+			log.Info("pprof listening", "addr", addr)
+			if err := http.ListenAndServe(addr, pprofMux()); err != nil {
+				log.Error("pprof", "error", err.Error())
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.Port))
 	if err != nil {
 		return err
@@ -117,4 +130,13 @@ func migrate(ctx context.Context, log *slog.Logger) error {
 		fmt.Println("applied", d)
 	}
 	return nil
+}
+
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/heap", pprof.Index)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

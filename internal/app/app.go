@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -35,6 +36,8 @@ type App struct {
 	render   *web.Renderer
 	markdown *content.Renderer
 	engine   *gin.Engine
+	catalog  *catalog.Catalog
+	stop     context.CancelFunc // ends background work: the catalogue's change listener
 }
 
 // New builds the platform's router. Templates and assets are parsed here,
@@ -50,6 +53,8 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, db: db, log: log, render: render, markdown: content.NewRenderer()}
+	ctx, stop := context.WithCancel(context.Background())
+	a.stop = stop
 
 	e := gin.New()
 	e.HandleMethodNotAllowed = false
@@ -85,7 +90,15 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	issuer := certificate.NewIssuer(certificates) // issues on completion, lists on the dashboard
 	progress := learning.NewStore(db, issuer)
 	lessons := learning.New(progress, render, issuer)
-	catalog.New(catalog.NewStore(db), render, lessons).Routes(e)
+	cat := catalog.New(catalog.NewStore(db), render, lessons, cfg.ContentCacheAge)
+	cat.Listen(ctx, cfg.DatabaseURL, log)
+	cat.Routes(e)
+	a.catalog = cat
+	// Other instances learn of content changes by NOTIFY; this one drops its
+	// copy before answering the trainer's request that made the change.
+	e.Use(web.BeforeAnswer(func(c *gin.Context) bool {
+		return c.Request.Method == http.MethodPost && strings.HasPrefix(c.Request.URL.Path, "/auteur")
+	}, cat.Invalidate))
 	lessons.Routes(e)
 	quiz.New(quiz.NewStore(db, progress), render).Routes(e)
 	accounts.Routes(e)
@@ -98,6 +111,12 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	a.engine = e
 	return a, nil
 }
+
+// InvalidateContent drops this instance's in-memory catalogue.
+func (a *App) InvalidateContent() { a.catalog.Invalidate() }
+
+// Close stops the platform's background work.
+func (a *App) Close() { a.stop() }
 
 // Handler returns the platform's HTTP handler, with protection against
 // cross-origin requests applied once, to every unsafe method.

@@ -41,6 +41,14 @@ type Env struct {
 // curriculum.
 func New(t testing.TB) *Env {
 	t.Helper()
+	db, u := NewCurriculumDB(t)
+	return NewEmpty(t, db, u)
+}
+
+// NewCurriculumDB returns a fresh database holding the built-in curriculum,
+// and its URL.
+func NewCurriculumDB(t testing.TB) (*sqlx.DB, string) {
+	t.Helper()
 	db, u := dbtest.NewWithURL(t)
 	r := content.NewRenderer()
 	c, problems := r.Parse(courses.FS)
@@ -50,11 +58,18 @@ func New(t testing.TB) *Env {
 	if _, err := catalog.NewImporter(db, r).Import(context.Background(), c); err != nil {
 		t.Fatalf("import curriculum: %v", err)
 	}
-	return NewEmpty(t, db, u)
+	return db, u
 }
 
 // NewEmpty starts the platform on db as it is.
 func NewEmpty(t testing.TB, db *sqlx.DB, dbURL string) *Env {
+	t.Helper()
+	return NewWithConfig(t, db, dbURL, nil)
+}
+
+// NewWithConfig starts the platform on db after letting configure change
+// the test configuration (configure may be nil).
+func NewWithConfig(t testing.TB, db *sqlx.DB, dbURL string, configure func(*config.Config)) *Env {
 	t.Helper()
 	e := &Env{T: t, DB: db, DBURL: dbURL}
 	e.Server = httptest.NewUnstartedServer(nil)
@@ -64,6 +79,13 @@ func NewEmpty(t testing.TB, db *sqlx.DB, dbURL string) *Env {
 		SecureCookies: false, MaxBodyBytes: 10 << 20, MaxDBConnections: 10,
 		SessionIdle: 2 * 3600e9, SessionAbsolute: 12 * 3600e9, ShutdownTimeout: 5e9,
 		MailFrom: "test <test@localhost>",
+		// Tests write content through stores as well as through pages;
+		// with no cache every page shows those writes at once. The cache
+		// has tests of its own that turn it on.
+		ContentCacheAge: 0,
+	}
+	if configure != nil {
+		configure(cfg)
 	}
 	e.Config = cfg
 	level := slog.LevelError + 4
@@ -76,6 +98,7 @@ func NewEmpty(t testing.TB, db *sqlx.DB, dbURL string) *Env {
 		t.Fatalf("app.New: %v", err)
 	}
 	e.App = a
+	t.Cleanup(a.Close)
 	e.Server.Config.Handler = a.Handler()
 	e.Server.Start()
 	t.Cleanup(e.Server.Close)

@@ -21,19 +21,9 @@ type lessonData struct {
 
 func (cat *Catalog) showLesson(c *gin.Context) {
 	ctx := c.Request.Context()
-	m, err := cat.store.ModuleBySlug(ctx, c.Param("module"))
+	m, l, ls, err := cat.cache.Lesson(ctx, c.Param("module"), c.Param("lesson"))
 	if err != nil {
 		cat.notFoundOr500(c, err)
-		return
-	}
-	l, err := cat.store.Lesson(ctx, m.ID, c.Param("lesson"))
-	if err != nil {
-		cat.notFoundOr500(c, err)
-		return
-	}
-	ls, err := cat.store.Lessons(ctx, m.ID)
-	if err != nil {
-		cat.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
 	d := lessonData{Module: m, Lesson: l, Count: len(ls)}

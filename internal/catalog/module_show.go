@@ -16,7 +16,7 @@ type homeData struct {
 }
 
 func (cat *Catalog) home(c *gin.Context) {
-	ms, err := cat.store.Modules(c.Request.Context())
+	ms, err := cat.cache.Modules(c.Request.Context())
 	if err != nil {
 		cat.render.Error(c, http.StatusInternalServerError, err)
 		return
@@ -36,14 +36,9 @@ type moduleData struct {
 
 func (cat *Catalog) showModule(c *gin.Context) {
 	ctx := c.Request.Context()
-	m, err := cat.store.ModuleBySlug(ctx, c.Param("module"))
+	m, ls, err := cat.cache.Module(ctx, c.Param("module"))
 	if err != nil {
 		cat.notFoundOr500(c, err)
-		return
-	}
-	ls, err := cat.store.Lessons(ctx, m.ID)
-	if err != nil {
-		cat.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
 	done := map[int64]bool{}

@@ -1,6 +1,10 @@
 package catalog
 
 import (
+	"context"
+	"log/slog"
+	"time"
+
 	"github.com/gin-gonic/gin"
 
 	"nabij.be/leerplatform/internal/web"
@@ -16,13 +20,25 @@ type LessonExtras interface {
 // Catalog serves the public curriculum pages.
 type Catalog struct {
 	store  *Store
+	cache  *Cache
 	render *web.Renderer
 	extras LessonExtras
 }
 
-// New returns the catalogue capability. extras may be nil.
-func New(store *Store, render *web.Renderer, extras LessonExtras) *Catalog {
-	return &Catalog{store: store, render: render, extras: extras}
+// New returns the catalogue capability. extras may be nil. cacheAge bounds
+// how long an instance may serve content that another instance changed,
+// should the change notification be missed; 0 reads the database every time.
+func New(store *Store, render *web.Renderer, extras LessonExtras, cacheAge time.Duration) *Catalog {
+	return &Catalog{store: store, cache: NewCache(store, cacheAge), render: render, extras: extras}
+}
+
+// Invalidate drops the in-memory catalogue at once.
+func (cat *Catalog) Invalidate() { cat.cache.Invalidate() }
+
+// Listen keeps the in-memory catalogue in step with the database until ctx
+// ends; see Cache.
+func (cat *Catalog) Listen(ctx context.Context, dbURL string, log *slog.Logger) {
+	cat.cache.Listen(ctx, dbURL, log)
 }
 
 // Routes registers the catalogue's pages.

@@ -7,6 +7,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	neturl "net/url"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -18,7 +20,7 @@ var ErrNotFound = errors.New("not found")
 
 // Open connects to PostgreSQL and checks the connection.
 func Open(ctx context.Context, url string) (*sqlx.DB, error) {
-	db, err := sqlx.Open("postgres", url)
+	db, err := sqlx.Open("postgres", withBinaryParameters(url))
 	if err != nil {
 		return nil, fmt.Errorf("database: open: %w", err)
 	}
@@ -58,4 +60,20 @@ func NotFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// withBinaryParameters asks lib/pq to send parameters in the same round
+// trip as the query instead of preparing it first, which halves the round
+// trips of every parameterised query.
+func withBinaryParameters(url string) string {
+	if strings.Contains(url, "binary_parameters") {
+		return url
+	}
+	if u, err := neturl.Parse(url); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("binary_parameters", "yes")
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return url + " binary_parameters=yes"
 }

@@ -172,3 +172,43 @@ func ValidRequest(r *Renderer) gin.HandlerFunc {
 func validText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
+
+// BeforeAnswer calls fn for requests that match, after the handler has done
+// its work but before the first byte of its answer leaves: a client that
+// reads the answer can rely on fn having run.
+func BeforeAnswer(match func(*gin.Context) bool, fn func()) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !match(c) {
+			c.Next()
+			return
+		}
+		w := &beforeAnswerWriter{ResponseWriter: c.Writer, fn: fn}
+		c.Writer = w
+		c.Next()
+		w.run()
+	}
+}
+
+type beforeAnswerWriter struct {
+	gin.ResponseWriter
+	fn   func()
+	done bool
+}
+
+func (w *beforeAnswerWriter) run() {
+	if !w.done {
+		w.done = true
+		w.fn()
+	}
+}
+
+func (w *beforeAnswerWriter) WriteHeaderNow() { w.run(); w.ResponseWriter.WriteHeaderNow() }
+
+func (w *beforeAnswerWriter) Write(b []byte) (int, error) { w.run(); return w.ResponseWriter.Write(b) }
+
+func (w *beforeAnswerWriter) WriteString(s string) (int, error) {
+	w.run()
+	return w.ResponseWriter.WriteString(s)
+}
+
+func (w *beforeAnswerWriter) Flush() { w.run(); w.ResponseWriter.Flush() }

@@ -1,0 +1,177 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/lib/pq"
+
+	"nabij.be/leerplatform/internal/database"
+)
+
+// Cache keeps the published catalogue (modules, lesson lists and lesson
+// HTML — a few hundred kilobytes) in memory, so catalogue pages cost no
+// database round trip. It is correct across several instances: a trigger
+// on the content tables NOTIFYs every instance at commit (migration 005),
+// and a short lifetime bounds staleness should a notification be missed
+// while the listener reconnects.
+type Cache struct {
+	store  *Store
+	maxAge time.Duration
+
+	mu     sync.RWMutex
+	snap   *snapshot
+	loaded time.Time
+	load   sync.Mutex // one reload at a time
+}
+
+type snapshot struct {
+	modules []Module
+	bySlug  map[string]*moduleEntry
+}
+
+type moduleEntry struct {
+	module  *Module
+	lessons []LessonRef
+	bySlug  map[string]*Lesson
+}
+
+// contentChannel is the NOTIFY channel of migration 005.
+const contentChannel = "nabij_content"
+
+// NewCache returns a cache over store whose entries live at most maxAge.
+func NewCache(store *Store, maxAge time.Duration) *Cache {
+	return &Cache{store: store, maxAge: maxAge}
+}
+
+// Listen drops the cache whenever the database reports a content change,
+// until ctx ends. dbURL is the URL the store's database was opened with.
+func (c *Cache) Listen(ctx context.Context, dbURL string, log *slog.Logger) {
+	l := pq.NewListener(dbURL, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
+		if err != nil {
+			log.Warn("catalog cache listener", "event", int(ev), "error", err.Error())
+		}
+	})
+	if err := l.Listen(contentChannel); err != nil {
+		log.Warn("catalog cache: listen failed; relying on the cache lifetime", "error", err.Error())
+	}
+	go func() {
+		defer l.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-l.Notify:
+				// A nil notification means the listener reconnected and may
+				// have missed some: drop the cache either way.
+				c.Invalidate()
+			case <-time.After(90 * time.Second):
+				go l.Ping() //nolint:errcheck // a failed ping makes the listener reconnect
+			}
+		}
+	}()
+}
+
+// Invalidate drops the cached catalogue; the next read reloads it.
+func (c *Cache) Invalidate() {
+	c.mu.Lock()
+	c.snap = nil
+	c.mu.Unlock()
+}
+
+func (c *Cache) get(ctx context.Context) (*snapshot, error) {
+	c.mu.RLock()
+	s, fresh := c.snap, time.Since(c.loaded) < c.maxAge
+	c.mu.RUnlock()
+	if s != nil && fresh {
+		return s, nil
+	}
+	c.load.Lock()
+	defer c.load.Unlock()
+	c.mu.RLock()
+	s, fresh = c.snap, time.Since(c.loaded) < c.maxAge
+	c.mu.RUnlock()
+	if s != nil && fresh {
+		return s, nil
+	}
+	started := time.Now()
+	s, err := c.fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.snap, c.loaded = s, started
+	c.mu.Unlock()
+	return s, nil
+}
+
+func (c *Cache) fetch(ctx context.Context) (*snapshot, error) {
+	ms, err := c.store.Modules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var lessons []Lesson
+	err = c.store.db.SelectContext(ctx, &lessons, `
+		SELECT id, module_id, slug, position, title, minutes, body_html FROM lessons ORDER BY module_id, position`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: cache lessons: %w", err)
+	}
+	s := &snapshot{modules: ms, bySlug: make(map[string]*moduleEntry, len(ms))}
+	byID := map[int64]*moduleEntry{}
+	for i := range ms {
+		e := &moduleEntry{module: &ms[i], bySlug: map[string]*Lesson{}}
+		s.bySlug[ms[i].Slug] = e
+		byID[ms[i].ID] = e
+	}
+	for i := range lessons {
+		e := byID[lessons[i].ModuleID]
+		if e == nil {
+			continue
+		}
+		e.lessons = append(e.lessons, lessons[i].LessonRef)
+		e.bySlug[lessons[i].Slug] = &lessons[i]
+	}
+	return s, nil
+}
+
+// Modules lists all modules in order.
+func (c *Cache) Modules(ctx context.Context) ([]Module, error) {
+	s, err := c.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.modules, nil
+}
+
+// Module returns a module and its lessons in order.
+func (c *Cache) Module(ctx context.Context, slug string) (*Module, []LessonRef, error) {
+	s, err := c.get(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	e := s.bySlug[slug]
+	if e == nil {
+		return nil, nil, fmt.Errorf("catalog: module %q: %w", slug, database.ErrNotFound)
+	}
+	return e.module, e.lessons, nil
+}
+
+// Lesson returns a module, one of its lessons and the module's lesson list.
+func (c *Cache) Lesson(ctx context.Context, moduleSlug, lessonSlug string) (*Module, *Lesson, []LessonRef, error) {
+	s, err := c.get(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	e := s.bySlug[moduleSlug]
+	if e == nil {
+		return nil, nil, nil, fmt.Errorf("catalog: module %q: %w", moduleSlug, database.ErrNotFound)
+	}
+	l := e.bySlug[lessonSlug]
+	if l == nil {
+		return nil, nil, nil, fmt.Errorf("catalog: lesson %q: %w", lessonSlug, database.ErrNotFound)
+	}
+	return e.module, l, e.lessons, nil
+}
