@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -29,8 +30,10 @@ type Cache struct {
 }
 
 type snapshot struct {
-	modules []Module
-	bySlug  map[string]*moduleEntry
+	modules   []Module
+	bySlug    map[string]*moduleEntry
+	pages     sync.Map // PageKey → []byte
+	pageCount atomic.Int64
 }
 
 type moduleEntry struct {
@@ -159,19 +162,58 @@ func (c *Cache) Module(ctx context.Context, slug string) (*Module, []LessonRef, 
 	return e.module, e.lessons, nil
 }
 
-// Lesson returns a module, one of its lessons and the module's lesson list.
-func (c *Cache) Lesson(ctx context.Context, moduleSlug, lessonSlug string) (*Module, *Lesson, []LessonRef, error) {
+// LessonView is a lesson with its module and the module's lesson list,
+// from one snapshot of the catalogue.
+type LessonView struct {
+	Module  *Module
+	Lesson  *Lesson
+	Lessons []LessonRef
+	snap    *snapshot
+}
+
+// Lesson returns a lesson of a module.
+func (c *Cache) Lesson(ctx context.Context, moduleSlug, lessonSlug string) (*LessonView, error) {
 	s, err := c.get(ctx)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	e := s.bySlug[moduleSlug]
 	if e == nil {
-		return nil, nil, nil, fmt.Errorf("catalog: module %q: %w", moduleSlug, database.ErrNotFound)
+		return nil, fmt.Errorf("catalog: module %q: %w", moduleSlug, database.ErrNotFound)
 	}
 	l := e.bySlug[lessonSlug]
 	if l == nil {
-		return nil, nil, nil, fmt.Errorf("catalog: lesson %q: %w", lessonSlug, database.ErrNotFound)
+		return nil, fmt.Errorf("catalog: lesson %q: %w", lessonSlug, database.ErrNotFound)
 	}
-	return e.module, l, e.lessons, nil
+	return &LessonView{Module: e.module, Lesson: l, Lessons: e.lessons, snap: s}, nil
+}
+
+// PageKey identifies a rendered page that is the same for everyone with
+// the same language and role (see web.Renderer.SharedHTML).
+type PageKey struct {
+	Name string
+	ID   int64
+	Lang string
+	Role string // "" for guests
+	Done bool
+}
+
+// maxPages bounds the rendered pages one snapshot keeps.
+const maxPages = 4000
+
+// Page returns a rendered page kept with this snapshot of the content.
+func (v *LessonView) Page(k PageKey) ([]byte, bool) {
+	b, ok := v.snap.pages.Load(k)
+	if !ok {
+		return nil, false
+	}
+	return b.([]byte), true
+}
+
+// KeepPage keeps a rendered page with this snapshot; it is dropped with the
+// snapshot when the content changes.
+func (v *LessonView) KeepPage(k PageKey, html []byte) {
+	if v.snap.pageCount.Add(1) <= maxPages {
+		v.snap.pages.Store(k, html)
+	}
 }

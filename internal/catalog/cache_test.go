@@ -59,3 +59,35 @@ func TestCacheFollowsOtherInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestCachedPagesFollowEachViewer checks that a lesson page rendered once
+// and reused still shows each person their own done state and language.
+func TestCachedPagesFollowEachViewer(t *testing.T) {
+	db, u := apptest.NewCurriculumDB(t)
+	env := apptest.NewWithConfig(t, db, u, withCache)
+	org := env.CreateOrg("OCMW Cachegem")
+	_, pw := env.CreateUser(org, "learner", "an@cache.example", "An Cache")
+	env.CreateUser(org, "learner", "bo@cache.example", "Bo Cache")
+	an, bo := env.Client(), env.Client()
+	an.Login("an@cache.example", pw)
+	bo.Login("bo@cache.example", pw)
+	for _, c := range []*apptest.Client{an, bo, an, bo} { // warm the cache for both
+		c.Get(cachedLesson)
+	}
+	if r := an.PostForm(cachedLesson+"/gelezen", nil); r.Status != 200 {
+		t.Fatalf("mark done = %d, want 200 after redirect; flash %q", r.Status, r.Flash())
+	}
+	if r := an.Get(cachedLesson); strings.Contains(r.Body, "Markeer als gelezen") {
+		t.Errorf("An's page still offers to mark the lesson she read")
+	}
+	if r := bo.Get(cachedLesson); !strings.Contains(r.Body, "Markeer als gelezen") {
+		t.Errorf("Bo's page lost the mark-as-read button after An read the lesson")
+	}
+	if r := env.Client().Get(cachedLesson); strings.Contains(r.Body, "Markeer als gelezen") || strings.Contains(r.Body, "Afmelden") {
+		t.Errorf("a guest got a signed-in person's cached page")
+	}
+	req := env.Client()
+	if r := req.PostForm("/taal", map[string][]string{"taal": {"en"}, "terug": {cachedLesson}}); !strings.Contains(r.Body, "Previous lesson") && !strings.Contains(r.Body, "Next lesson") {
+		t.Errorf("after choosing English the cached lesson page is not in English")
+	}
+}

@@ -21,11 +21,12 @@ type lessonData struct {
 
 func (cat *Catalog) showLesson(c *gin.Context) {
 	ctx := c.Request.Context()
-	m, l, ls, err := cat.cache.Lesson(ctx, c.Param("module"), c.Param("lesson"))
+	view, err := cat.cache.Lesson(ctx, c.Param("module"), c.Param("lesson"))
 	if err != nil {
 		cat.notFoundOr500(c, err)
 		return
 	}
+	m, l, ls := view.Module, view.Lesson, view.Lessons
 	d := lessonData{Module: m, Lesson: l, Count: len(ls)}
 	for i := range ls {
 		if ls[i].ID != l.ID {
@@ -50,7 +51,27 @@ func (cat *Catalog) showLesson(c *gin.Context) {
 			d.Done = done[l.ID]
 		}
 	}
-	cat.render.HTML(c, http.StatusOK, "catalog/lesson", l.Title, d)
+	// The page is the same for everyone with the same language, role and
+	// done state: render it once per snapshot of the content.
+	key := PageKey{Name: "catalog/lesson", ID: l.ID, Lang: web.Lang(c), Done: d.Done}
+	if v := web.CurrentViewer(c); v != nil {
+		key.Role = v.Role
+	}
+	if html, ok := view.Page(key); ok && !web.HasFlash(c) {
+		c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+		return
+	}
+	html, shared, err := cat.render.SharedHTML(c, "catalog/lesson", l.Title, d)
+	if err != nil {
+		cat.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if !shared {
+		cat.render.HTML(c, http.StatusOK, "catalog/lesson", l.Title, d)
+		return
+	}
+	view.KeepPage(key, html)
+	c.Data(http.StatusOK, "text/html; charset=utf-8", html)
 }
 
 func (cat *Catalog) media(c *gin.Context) {

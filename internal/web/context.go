@@ -81,6 +81,15 @@ func SetFlash(c *gin.Context, kind, msg string) {
 	})
 }
 
+// HasFlash reports whether a flash message waits for this request.
+func HasFlash(c *gin.Context) bool {
+	if _, ok := c.Get("nabij.flash"); ok {
+		return true
+	}
+	ck, err := c.Request.Cookie(flashCookie)
+	return err == nil && ck.Value != ""
+}
+
 // TakeFlash returns and clears the pending flash message.
 func TakeFlash(c *gin.Context) (msg, kind string) {
 	if v, ok := c.Get("nabij.flash"); ok {

@@ -136,6 +136,30 @@ func (r *Renderer) HTML(c *gin.Context, status int, name, title string, data any
 	r.write(c, status, name, r.NewPage(c, title, data))
 }
 
+// SharedHTML renders a page whose HTML may be reused for every request with
+// the same data, language and viewer role: the page sees only the viewer's
+// role and language, never who they are, so a cached copy cannot show one
+// person's details to another. ok is false when the request carries a flash
+// message; render such a request with HTML instead.
+func (r *Renderer) SharedHTML(c *gin.Context, name, title string, data any) (html []byte, ok bool, err error) {
+	if HasFlash(c) {
+		return nil, false, nil
+	}
+	p := &Page{Title: title, Lang: Lang(c), Path: c.Request.URL.Path, Data: data, assets: r.assets}
+	if v := CurrentViewer(c); v != nil {
+		p.Viewer = &Viewer{Role: v.Role, Lang: v.Lang}
+	}
+	t, found := r.pages[name]
+	if !found {
+		return nil, false, fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		return nil, false, fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return buf.Bytes(), true, nil
+}
+
 // HTMLPage renders a prepared page.
 func (r *Renderer) write(c *gin.Context, status int, name string, p *Page) {
 	t, ok := r.pages[name]
