@@ -146,6 +146,10 @@ func ValidRequest(r *Renderer) gin.HandlerFunc {
 			r.Error(c, http.StatusBadRequest, nil)
 			return
 		}
+		if hasDotSegment(u.Path) { // a traversal attempt: there is nothing there
+			r.Error(c, http.StatusNotFound, nil)
+			return
+		}
 		q, err := url.ParseQuery(u.RawQuery)
 		if err != nil {
 			r.Error(c, http.StatusBadRequest, nil)
@@ -163,8 +167,61 @@ func ValidRequest(r *Renderer) gin.HandlerFunc {
 				}
 			}
 		}
+		if !validForm(r, c) {
+			return
+		}
 		c.Next()
 	}
+}
+
+// validForm reads a URL-encoded form body up front, so that a body over
+// the size limit answers 413, a broken encoding 400, and invalid UTF-8 or
+// NUL bytes in a field 400, instead of reaching a handler (which would see
+// a truncated form) or PostgreSQL (which refuses such text with an error).
+// Multipart bodies (uploads) are left to their handlers.
+func validForm(r *Renderer, c *gin.Context) bool {
+	req := c.Request
+	if req.Body == nil || req.Body == http.NoBody || (req.Method != http.MethodPost && req.Method != http.MethodPut && req.Method != http.MethodPatch) {
+		return true
+	}
+	if ct, _, _ := strings.Cut(req.Header.Get("Content-Type"), ";"); strings.TrimSpace(strings.ToLower(ct)) != "application/x-www-form-urlencoded" {
+		return true
+	}
+	if err := req.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			c.Header("Connection", "close")
+			r.Error(c, http.StatusRequestEntityTooLarge, nil)
+			return false
+		}
+		r.Error(c, http.StatusBadRequest, err)
+		return false
+	}
+	for k, vs := range req.PostForm {
+		if !validText(k) {
+			r.Error(c, http.StatusBadRequest, nil)
+			return false
+		}
+		for _, v := range vs {
+			if !validText(v) {
+				r.Error(c, http.StatusBadRequest, nil)
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hasDotSegment reports whether a decoded path holds a "." or ".." segment
+// (or a backslash form of one). Browsers resolve these before sending, so
+// only a path traversal attempt carries them.
+func hasDotSegment(p string) bool {
+	for _, seg := range strings.FieldsFunc(p, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // validText reports whether s is valid UTF-8 without NUL bytes, which
