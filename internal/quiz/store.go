@@ -244,7 +244,7 @@ func (s *Store) Start(ctx context.Context, userID, orgID, moduleID int64) (*Atte
 		err = tx.GetContext(ctx, &a, `
 			INSERT INTO quiz_attempts AS a (user_id, module_id, seq, layout)
 			VALUES ($1, $2, (SELECT COALESCE(max(seq), 0) + 1 FROM quiz_attempts WHERE user_id = $1 AND module_id = $2), $3)
-			RETURNING `+attemptColumns, userID, moduleID, layout)
+			RETURNING `+attemptColumns, userID, moduleID, string(layout)) // text, not bytes: a []byte would go out as binary jsonb
 		if err != nil {
 			return fmt.Errorf("quiz: start attempt of user %d in module %d: %w", userID, moduleID, err)
 		}
