@@ -17,6 +17,7 @@ import (
 	"nabij.be/leerplatform/internal/certificate"
 	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
@@ -90,8 +91,7 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	issuer := certificate.NewIssuer(certificates) // issues on completion, lists on the dashboard
 	progress := learning.NewStore(db, issuer)
 	lessons := learning.New(progress, render, issuer)
-	cat := catalog.New(catalog.NewStore(db), render, lessons, cfg.ContentCacheAge)
-	cat.Listen(ctx, cfg.DatabaseURL, log)
+	cat := catalog.New(catalog.NewStore(db), render, lessons, cfg.CacheMaxAge)
 	cat.Routes(e)
 	a.catalog = cat
 	// Other instances learn of content changes by NOTIFY; this one drops its
@@ -106,6 +106,14 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	authoring.New(db, render, a.markdown).Routes(e)
 	report.New(report.NewStore(db), render).Routes(e)
 	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
+
+	// In-memory caches of content, sessions and done lessons, kept in step
+	// across instances by the database's notifications.
+	listener := database.NewListener()
+	cat.Subscribe(listener)
+	accounts.Subscribe(listener)
+	lessons.CacheDoneLessons(listener, cfg.CacheMaxAge)
+	listener.Run(ctx, cfg.DatabaseURL, log)
 
 	e.NoRoute(func(c *gin.Context) { render.Error(c, http.StatusNotFound, nil) })
 	a.engine = e

@@ -82,7 +82,7 @@ func NewWithConfig(t testing.TB, db *sqlx.DB, dbURL string, configure func(*conf
 		// Tests write content through stores as well as through pages;
 		// with no cache every page shows those writes at once. The cache
 		// has tests of its own that turn it on.
-		ContentCacheAge: 0,
+		CacheMaxAge: 0,
 	}
 	if configure != nil {
 		configure(cfg)

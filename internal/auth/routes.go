@@ -37,7 +37,7 @@ type Auth struct {
 // New returns the accounts capability. names may be nil.
 func New(db *sqlx.DB, render *web.Renderer, cfg *config.Config, mailer mail.Sender, names NameChecker, log *slog.Logger) *Auth {
 	return &Auth{
-		db: db, store: NewStore(db), sessions: NewSessions(db, cfg.SessionIdle, cfg.SessionAbsolute),
+		db: db, store: NewStore(db), sessions: NewSessions(db, cfg.SessionIdle, cfg.SessionAbsolute, cfg.CacheMaxAge),
 		throttle: NewThrottle(db), render: render, cfg: cfg, mail: mailer, names: names, log: log,
 	}
 }

@@ -32,16 +32,33 @@ func HashToken(token string) []byte {
 }
 
 // Sessions keeps server-side sessions in PostgreSQL.
+//
+// A looked-up session is kept in memory for at most cacheAge, so most
+// requests cost no database round trip. Ending a session, or changing or
+// deactivating its person, is announced by the database at commit
+// (migration 006) and drops the copy on every instance within moments;
+// cacheAge bounds the delay should an announcement be missed while the
+// listener reconnects.
 type Sessions struct {
 	db       *sqlx.DB
 	idle     time.Duration
 	absolute time.Duration
+	memo     *database.Memo[string, web.Viewer]
 }
 
-// NewSessions returns the session store with the idle and absolute timeouts.
-func NewSessions(db *sqlx.DB, idle, absolute time.Duration) *Sessions {
-	return &Sessions{db: db, idle: idle, absolute: absolute}
+// sessionChannel is the NOTIFY channel of migration 006 for sessions and
+// accounts; the payload is the user id.
+const sessionChannel = "nabij_session"
+
+// NewSessions returns the session store with the idle and absolute timeouts
+// and the in-memory lifetime of a looked-up session (0: none).
+func NewSessions(db *sqlx.DB, idle, absolute, cacheAge time.Duration) *Sessions {
+	return &Sessions{db: db, idle: idle, absolute: absolute, memo: database.NewMemo[string, web.Viewer](cacheAge, 100_000)}
 }
+
+// Subscribe drops cached sessions of people whose sessions or account
+// changed.
+func (s *Sessions) Subscribe(l *database.Listener) { l.Subscribe(sessionChannel, s.memo.DropPayload) }
 
 // Create starts a session for a user and returns its token.
 func (s *Sessions) Create(ctx context.Context, userID int64) (string, error) {
@@ -58,14 +75,15 @@ func (s *Sessions) Create(ctx context.Context, userID int64) (string, error) {
 
 // viewerRow is the session, its user and their organisation.
 type viewerRow struct {
-	SessionID int64  `db:"session_id"`
-	UserID    int64  `db:"user_id"`
-	Name      string `db:"full_name"`
-	Email     string `db:"email"`
-	Role      string `db:"role"`
-	OrgID     int64  `db:"organisation_id"`
-	OrgName   string `db:"organisation_name"`
-	Lang      string `db:"lang"`
+	SessionID int64     `db:"session_id"`
+	ExpiresAt time.Time `db:"expires_at"`
+	UserID    int64     `db:"user_id"`
+	Name      string    `db:"full_name"`
+	Email     string    `db:"email"`
+	Role      string    `db:"role"`
+	OrgID     int64     `db:"organisation_id"`
+	OrgName   string    `db:"organisation_name"`
+	Lang      string    `db:"lang"`
 }
 
 // Lookup finds the living session of token, with its user and organisation,
@@ -73,36 +91,46 @@ type viewerRow struct {
 // writes). Expired sessions, and those of inactive or deleted users, give
 // ErrNotFound.
 func (s *Sessions) Lookup(ctx context.Context, token string) (*web.Viewer, error) {
+	hash := HashToken(token)
+	if v, ok := s.memo.Get(string(hash)); ok {
+		return &v, nil // a copy: handlers cannot change the cached one
+	}
 	var r viewerRow
 	err := s.db.GetContext(ctx, &r, `
 		WITH found AS (
-			SELECT id, user_id, last_seen_at FROM sessions
+			SELECT id, user_id, last_seen_at, expires_at FROM sessions
 			WHERE token_hash = $1 AND expires_at > now()
 			  AND last_seen_at > now() - make_interval(secs => $2)
 		), touched AS (
 			UPDATE sessions SET last_seen_at = now()
 			FROM found WHERE sessions.id = found.id AND found.last_seen_at < now() - interval '1 minute'
 		)
-		SELECT found.id AS session_id, u.id AS user_id, u.full_name, u.email, u.role,
+		SELECT found.id AS session_id, found.expires_at, u.id AS user_id, u.full_name, u.email, u.role,
 		       coalesce(u.organisation_id, 0) AS organisation_id, coalesce(o.name, '') AS organisation_name, u.lang
 		FROM found
 		JOIN users u ON u.id = found.user_id
 		LEFT JOIN organisations o ON o.id = u.organisation_id
 		WHERE u.active AND u.deleted_at IS NULL`,
-		HashToken(token), s.idle.Seconds())
+		hash, s.idle.Seconds())
 	if err != nil {
 		return nil, database.NotFound(err)
 	}
-	return &web.Viewer{
+	v := web.Viewer{
 		UserID: r.UserID, SessionID: r.SessionID, Name: r.Name, Email: r.Email, Role: r.Role,
 		OrgID: r.OrgID, OrgName: r.OrgName, Lang: r.Lang,
-	}, nil
+	}
+	s.memo.Put(string(hash), r.UserID, v, r.ExpiresAt)
+	return &v, nil
 }
 
 // Delete ends one session.
 func (s *Sessions) Delete(ctx context.Context, sessionID int64) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, sessionID); err != nil {
+	var userIDs []int64
+	if err := s.db.SelectContext(ctx, &userIDs, `DELETE FROM sessions WHERE id = $1 RETURNING user_id`, sessionID); err != nil {
 		return fmt.Errorf("auth: delete session %d: %w", sessionID, err)
+	}
+	for _, id := range userIDs { // at once here; other instances hear it from the database
+		s.memo.DropOwner(id)
 	}
 	return nil
 }
@@ -114,3 +142,6 @@ func EndAll(ctx context.Context, db sqlx.ExecerContext, userID, keep int64) erro
 	}
 	return nil
 }
+
+// Subscribe keeps the session cache in step with the database.
+func (a *Auth) Subscribe(l *database.Listener) { a.sessions.Subscribe(l) }

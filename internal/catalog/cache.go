@@ -3,12 +3,9 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/lib/pq"
 
 	"nabij.be/leerplatform/internal/database"
 )
@@ -50,32 +47,9 @@ func NewCache(store *Store, maxAge time.Duration) *Cache {
 	return &Cache{store: store, maxAge: maxAge}
 }
 
-// Listen drops the cache whenever the database reports a content change,
-// until ctx ends. dbURL is the URL the store's database was opened with.
-func (c *Cache) Listen(ctx context.Context, dbURL string, log *slog.Logger) {
-	l := pq.NewListener(dbURL, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
-		if err != nil {
-			log.Warn("catalog cache listener", "event", int(ev), "error", err.Error())
-		}
-	})
-	if err := l.Listen(contentChannel); err != nil {
-		log.Warn("catalog cache: listen failed; relying on the cache lifetime", "error", err.Error())
-	}
-	go func() {
-		defer l.Close()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-l.Notify:
-				// A nil notification means the listener reconnected and may
-				// have missed some: drop the cache either way.
-				c.Invalidate()
-			case <-time.After(90 * time.Second):
-				go l.Ping() //nolint:errcheck // a failed ping makes the listener reconnect
-			}
-		}
-	}()
+// Subscribe drops the cache whenever the database reports a content change.
+func (c *Cache) Subscribe(l *database.Listener) {
+	l.Subscribe(contentChannel, func(string) { c.Invalidate() })
 }
 
 // Invalidate drops the cached catalogue; the next read reloads it.

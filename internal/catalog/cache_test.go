@@ -11,7 +11,7 @@ import (
 
 const cachedLesson = "/modules/online-informeren/heldere-taal"
 
-func withCache(c *config.Config) { c.ContentCacheAge = time.Hour }
+func withCache(c *config.Config) { c.CacheMaxAge = time.Hour }
 
 // TestCacheServesWithoutDatabase proves lesson pages come from memory: a
 // change the database does not announce stays invisible until the cache is

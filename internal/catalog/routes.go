@@ -1,12 +1,11 @@
 package catalog
 
 import (
-	"context"
-	"log/slog"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -35,11 +34,9 @@ func New(store *Store, render *web.Renderer, extras LessonExtras, cacheAge time.
 // Invalidate drops the in-memory catalogue at once.
 func (cat *Catalog) Invalidate() { cat.cache.Invalidate() }
 
-// Listen keeps the in-memory catalogue in step with the database until ctx
-// ends; see Cache.
-func (cat *Catalog) Listen(ctx context.Context, dbURL string, log *slog.Logger) {
-	cat.cache.Listen(ctx, dbURL, log)
-}
+// Subscribe keeps the in-memory catalogue in step with the database; see
+// Cache.
+func (cat *Catalog) Subscribe(l *database.Listener) { cat.cache.Subscribe(l) }
 
 // Routes registers the catalogue's pages.
 func (cat *Catalog) Routes(r gin.IRouter) {

@@ -29,7 +29,7 @@ type Config struct {
 	LogLevel         string        // LOG_LEVEL
 	MaxBodyBytes     int64         // MAX_BODY_BYTES
 	MaxDBConnections int           // DATABASE_MAX_CONNECTIONS
-	ContentCacheAge  time.Duration // CONTENT_CACHE_MAX_AGE; 0 turns the catalogue cache off
+	CacheMaxAge      time.Duration // CACHE_MAX_AGE; 0 turns the in-memory caches off
 }
 
 // Load reads the environment.
@@ -124,13 +124,13 @@ func load(getenv func(string) string) (*Config, error) {
 			errs = append(errs, "SMTP_URL is not an smtp://user:password@host:port URL")
 		}
 	}
-	c.ContentCacheAge = 30 * time.Second
-	if v := str("CONTENT_CACHE_MAX_AGE", ""); v != "" {
+	c.CacheMaxAge = 30 * time.Second
+	if v := str("CACHE_MAX_AGE", ""); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
-			errs = append(errs, fmt.Sprintf("CONTENT_CACHE_MAX_AGE=%q is not a duration such as 30s (0 turns the cache off)", v))
+			errs = append(errs, fmt.Sprintf("CACHE_MAX_AGE=%q is not a duration such as 30s (0 turns the cache off)", v))
 		} else {
-			c.ContentCacheAge = d
+			c.CacheMaxAge = d
 		}
 	}
 	if c.DatabaseURL == "" {

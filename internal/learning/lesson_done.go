@@ -27,6 +27,7 @@ func (l *Learning) markDone(c *gin.Context) {
 		return
 	}
 	res, err := l.store.MarkLessonDone(ctx, v.UserID, v.OrgID, lesson, time.Now())
+	l.forgetDone(v.UserID)
 	if errors.Is(err, database.ErrNotFound) {
 		l.render.Error(c, http.StatusNotFound, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -28,6 +29,7 @@ type Learning struct {
 	store  *Store
 	render *web.Renderer
 	certs  CertificateLister
+	done   *database.Memo[[2]int64, map[int64]bool] // (user, module) → done lesson ids
 }
 
 // New returns the learning capability. certs may be nil: the dashboard
@@ -46,5 +48,35 @@ func (l *Learning) Routes(r gin.IRouter) {
 // DoneLessons implements catalog.LessonExtras: the lessons of a module the
 // user marked as done.
 func (l *Learning) DoneLessons(c *gin.Context, userID, moduleID int64) (map[int64]bool, error) {
-	return l.store.DoneLessonIDs(c.Request.Context(), userID, moduleID)
+	key := [2]int64{userID, moduleID}
+	if l.done != nil {
+		if d, ok := l.done.Get(key); ok {
+			return d, nil
+		}
+	}
+	d, err := l.store.DoneLessonIDs(c.Request.Context(), userID, moduleID)
+	if err == nil && l.done != nil {
+		l.done.Put(key, userID, d, time.Time{})
+	}
+	return d, err
+}
+
+// progressChannel is the NOTIFY channel of migration 006 for lesson
+// progress; the payload is the user id.
+const progressChannel = "nabij_progress"
+
+// CacheDoneLessons keeps each learner's done lessons in memory for at most
+// maxAge, dropped on every instance when the database announces a change
+// to that learner's progress (and at once on this one). Catalogue pages
+// then cost no query for the done marks.
+func (l *Learning) CacheDoneLessons(lis *database.Listener, maxAge time.Duration) {
+	l.done = database.NewMemo[[2]int64, map[int64]bool](maxAge, 200_000)
+	lis.Subscribe(progressChannel, l.done.DropPayload)
+}
+
+// forgetDone drops the cached done lessons of a learner.
+func (l *Learning) forgetDone(userID int64) {
+	if l.done != nil {
+		l.done.DropOwner(userID)
+	}
 }
