@@ -59,8 +59,11 @@ fuzz:
 clean:
 	rm -rf bin
 
-## bench: report benchmarks on 10,000 seeded learners (dashboard, first matrix page, full CSV)
+## bench: the server under wrk next to nginx (scripts/bench.sh), then the Go benchmarks
+##        (report queries on 10,000 learners, certificate rendering)
 .PHONY: bench
 bench:
 	@url="$(db_url)"; \
-	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 20x ./internal/report/
+	DATABASE_URL="$$url" scripts/bench.sh; \
+	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 20x ./internal/report/; \
+	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench Render -benchtime 20x ./internal/certificate/

@@ -46,5 +46,9 @@ func demo(ctx context.Context, _ *slog.Logger, args []string) error {
 		}
 		fmt.Printf("  %-8s %s\n", a.Role, a.Email)
 	}
+	if err := demoProgress(ctx, db, demoAccounts[3].Email); err != nil {
+		return err
+	}
+	fmt.Printf("  %s has completed module 1 and has its certificate.\n", demoAccounts[3].Email)
 	return seedLearners(ctx, db, args)
 }
