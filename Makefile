@@ -67,3 +67,10 @@ bench:
 	DATABASE_URL="$$url" scripts/bench.sh; \
 	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 20x ./internal/report/; \
 	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench Render -benchtime 20x ./internal/certificate/
+
+## soak: the long reliability tests (PostgreSQL restarted every SOAK_RESTART_EVERY under load for SOAK_DURATION, default 2m), then the quick ones
+.PHONY: soak
+soak:
+	@scripts/deps.sh
+	@url="$(db_url)"; \
+	DATABASE_URL="$$url" $(GO) test -tags soak -count=1 -timeout 60m -v -run 'Soak|Restart|SIGTERM|Nginx' ./internal/e2e/
