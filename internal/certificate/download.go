@@ -1,7 +1,6 @@
 package certificate
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strings"
@@ -63,14 +62,14 @@ func (m *Certificates) download(c *gin.Context) {
 		m.render.ErrorMessage(c, http.StatusGone, "certificate.download.revoked")
 		return
 	}
-	var buf bytes.Buffer
-	if err := m.pdf.Render(&buf, m.certificate(r)); err != nil {
+	pdf, err := m.pdfs.get(m.certificate(r))
+	if err != nil {
 		m.renderFailed(c, err)
 		return
 	}
 	c.Header("Content-Disposition", ContentDisposition(FileName(r.Title, r.Name)))
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+	c.Data(http.StatusOK, "application/pdf", pdf)
 }
 
 // renderFailed answers a PDF that could not be made. A name the fonts

@@ -19,6 +19,7 @@ import (
 type Certificates struct {
 	store    *Store
 	pdf      *Renderer
+	pdfs     *pdfs
 	render   *web.Renderer
 	baseURL  string
 	throttle *ipThrottle
@@ -29,7 +30,7 @@ type Certificates struct {
 // address, without a trailing slash, as printed in verification URLs.
 func New(store *Store, pdf *Renderer, render *web.Renderer, baseURL string, log *slog.Logger) *Certificates {
 	return &Certificates{
-		store: store, pdf: pdf, render: render, baseURL: baseURL,
+		store: store, pdf: pdf, pdfs: newPDFs(pdf, 256), render: render, baseURL: baseURL,
 		throttle: newIPThrottle(verifyInterval, verifyBurst), log: log,
 	}
 }

@@ -2,7 +2,6 @@ package certificate
 
 import (
 	"archive/zip"
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -97,11 +96,7 @@ func (m *Certificates) teamZIP(c *gin.Context) {
 }
 
 func (m *Certificates) renderRecord(r *Record) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := m.pdf.Render(&buf, m.certificate(r)); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return m.pdfs.get(m.certificate(r))
 }
 
 // uniqueName returns name, or name with " (2)", " (3)" … before its
