@@ -123,26 +123,52 @@ func (c *Cache) Modules(ctx context.Context) ([]Module, error) {
 	return s.modules, nil
 }
 
-// Module returns a module and its lessons in order.
-func (c *Cache) Module(ctx context.Context, slug string) (*Module, []LessonRef, error) {
-	s, err := c.get(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	e := s.bySlug[slug]
-	if e == nil {
-		return nil, nil, fmt.Errorf("catalog: module %q: %w", slug, database.ErrNotFound)
-	}
-	return e.module, e.lessons, nil
-}
-
 // LessonView is a lesson with its module and the module's lesson list,
 // from one snapshot of the catalogue.
 type LessonView struct {
 	Module  *Module
 	Lesson  *Lesson
 	Lessons []LessonRef
-	snap    *snapshot
+	Pages
+}
+
+// ModuleView is a module with its lessons, from one snapshot.
+type ModuleView struct {
+	Module  *Module
+	Lessons []LessonRef
+	Pages
+}
+
+// HomeView is the module list, from one snapshot.
+type HomeView struct {
+	Modules []Module
+	Pages
+}
+
+// Pages keeps rendered pages with the snapshot of the content they show,
+// so that they are dropped together.
+type Pages struct{ snap *snapshot }
+
+// ModuleView returns a module and its lessons.
+func (c *Cache) ModuleView(ctx context.Context, slug string) (*ModuleView, error) {
+	s, err := c.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e := s.bySlug[slug]
+	if e == nil {
+		return nil, fmt.Errorf("catalog: module %q: %w", slug, database.ErrNotFound)
+	}
+	return &ModuleView{Module: e.module, Lessons: e.lessons, Pages: Pages{s}}, nil
+}
+
+// HomeView returns the module list.
+func (c *Cache) HomeView(ctx context.Context) (*HomeView, error) {
+	s, err := c.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &HomeView{Modules: s.modules, Pages: Pages{s}}, nil
 }
 
 // Lesson returns a lesson of a module.
@@ -159,7 +185,7 @@ func (c *Cache) Lesson(ctx context.Context, moduleSlug, lessonSlug string) (*Les
 	if l == nil {
 		return nil, fmt.Errorf("catalog: lesson %q: %w", lessonSlug, database.ErrNotFound)
 	}
-	return &LessonView{Module: e.module, Lesson: l, Lessons: e.lessons, snap: s}, nil
+	return &LessonView{Module: e.module, Lesson: l, Lessons: e.lessons, Pages: Pages{s}}, nil
 }
 
 // PageKey identifies a rendered page that is the same for everyone with
@@ -169,14 +195,14 @@ type PageKey struct {
 	ID   int64
 	Lang string
 	Role string // "" for guests
-	Done bool
+	Done uint64 // lessons the viewer has done, as bits by position in the module
 }
 
 // maxPages bounds the rendered pages one snapshot keeps.
 const maxPages = 4000
 
 // Page returns a rendered page kept with this snapshot of the content.
-func (v *LessonView) Page(k PageKey) ([]byte, bool) {
+func (v Pages) Page(k PageKey) ([]byte, bool) {
 	b, ok := v.snap.pages.Load(k)
 	if !ok {
 		return nil, false
@@ -186,7 +212,7 @@ func (v *LessonView) Page(k PageKey) ([]byte, bool) {
 
 // KeepPage keeps a rendered page with this snapshot; it is dropped with the
 // snapshot when the content changes.
-func (v *LessonView) KeepPage(k PageKey, html []byte) {
+func (v Pages) KeepPage(k PageKey, html []byte) {
 	if v.snap.pageCount.Add(1) <= maxPages {
 		v.snap.pages.Store(k, html)
 	}

@@ -53,25 +53,11 @@ func (cat *Catalog) showLesson(c *gin.Context) {
 	}
 	// The page is the same for everyone with the same language, role and
 	// done state: render it once per snapshot of the content.
-	key := PageKey{Name: "catalog/lesson", ID: l.ID, Lang: web.Lang(c), Done: d.Done}
-	if v := web.CurrentViewer(c); v != nil {
-		key.Role = v.Role
+	var done uint64
+	if d.Done {
+		done = 1
 	}
-	if html, ok := view.Page(key); ok && !web.HasFlash(c) {
-		c.Data(http.StatusOK, "text/html; charset=utf-8", html)
-		return
-	}
-	html, shared, err := cat.render.SharedHTML(c, "catalog/lesson", l.Title, d)
-	if err != nil {
-		cat.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	if !shared {
-		cat.render.HTML(c, http.StatusOK, "catalog/lesson", l.Title, d)
-		return
-	}
-	view.KeepPage(key, html)
-	c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+	cat.sharedPage(c, view.Pages, cat.pageKey(c, "catalog/lesson", l.ID, done), l.Title, d)
 }
 
 func (cat *Catalog) media(c *gin.Context) {

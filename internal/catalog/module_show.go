@@ -16,16 +16,16 @@ type homeData struct {
 }
 
 func (cat *Catalog) home(c *gin.Context) {
-	ms, err := cat.cache.Modules(c.Request.Context())
+	view, err := cat.cache.HomeView(c.Request.Context())
 	if err != nil {
 		cat.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
 	total := 0
-	for _, m := range ms {
+	for _, m := range view.Modules {
 		total += m.Minutes
 	}
-	cat.render.HTML(c, http.StatusOK, "catalog/home", "", homeData{Modules: ms, TotalMinutes: total})
+	cat.sharedPage(c, view.Pages, cat.pageKey(c, "catalog/home", 0, 0), "", homeData{Modules: view.Modules, TotalMinutes: total})
 }
 
 type moduleData struct {
@@ -36,11 +36,12 @@ type moduleData struct {
 
 func (cat *Catalog) showModule(c *gin.Context) {
 	ctx := c.Request.Context()
-	m, ls, err := cat.cache.Module(ctx, c.Param("module"))
+	view, err := cat.cache.ModuleView(ctx, c.Param("module"))
 	if err != nil {
 		cat.notFoundOr500(c, err)
 		return
 	}
+	m, ls := view.Module, view.Lessons
 	done := map[int64]bool{}
 	if v := web.CurrentViewer(c); v != nil && cat.extras != nil {
 		if done, err = cat.extras.DoneLessons(c, v.UserID, m.ID); err != nil {
@@ -48,7 +49,52 @@ func (cat *Catalog) showModule(c *gin.Context) {
 			return
 		}
 	}
-	cat.render.HTML(c, http.StatusOK, "catalog/module", m.Title, moduleData{Module: m, Lessons: ls, Done: done})
+	key := cat.pageKey(c, "catalog/module", m.ID, doneMask(ls, done))
+	cat.sharedPage(c, view.Pages, key, m.Title, moduleData{Module: m, Lessons: ls, Done: done})
+}
+
+// pageKey identifies a page that is the same for everyone with the
+// request's language and role.
+func (cat *Catalog) pageKey(c *gin.Context, name string, id int64, done uint64) PageKey {
+	k := PageKey{Name: name, ID: id, Lang: web.Lang(c), Done: done}
+	if v := web.CurrentViewer(c); v != nil {
+		k.Role = v.Role
+	}
+	return k
+}
+
+// doneMask packs which of a module's first 64 lessons are done into bits by
+// position. Pages of longer modules are not kept (see sharedPage).
+func doneMask(ls []LessonRef, done map[int64]bool) uint64 {
+	var m uint64
+	for i, l := range ls {
+		if done[l.ID] && i < 64 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// sharedPage answers with a page rendered once per key and content
+// snapshot (see web.Renderer.SharedHTML), rendering it on first use.
+func (cat *Catalog) sharedPage(c *gin.Context, pages Pages, key PageKey, title string, data any) {
+	if html, ok := pages.Page(key); ok && !web.HasFlash(c) {
+		c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+		return
+	}
+	html, shared, err := cat.render.SharedHTML(c, key.Name, title, data)
+	if err != nil {
+		cat.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if !shared {
+		cat.render.HTML(c, http.StatusOK, key.Name, title, data)
+		return
+	}
+	if d, ok := data.(moduleData); !ok || len(d.Lessons) <= 64 {
+		pages.KeepPage(key, html)
+	}
+	c.Data(http.StatusOK, "text/html; charset=utf-8", html)
 }
 
 func (cat *Catalog) notFoundOr500(c *gin.Context, err error) {
