@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -22,10 +23,18 @@ import (
 	"nabij.be/leerplatform/migrations"
 )
 
+// defaultMemoryLimit keeps the server's heap small (GOMEMLIMIT overrides
+// it): its live data is a few megabytes, and without a limit the garbage
+// collector lets the heap grow with the request rate.
+const defaultMemoryLimit = 40 << 20
+
 func serve(ctx context.Context, log *slog.Logger) error {
 	cfg, err := config.Load()
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 	db, err := database.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
