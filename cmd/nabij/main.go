@@ -24,7 +24,8 @@ Usage:
 
   nabij user create --email E --name N --role admin|trainer|manager|learner [--org NAME] [--team NAME]
                               create or update an account (password from NABIJ_PASSWORD, else generated and printed)
-  nabij demo                  create the demo organisation "OCMW Demodorp" and its accounts and print their logins
+  nabij demo [--learners N]   create the demo organisation "OCMW Demodorp" and its accounts and print their logins;
+                              --learners adds N learners with random progress (for reports and benchmarks)
   nabij certificate sample --name N --out FILE.pdf [--title T] [--org O]
                               render a sample certificate, without a database, to check the layout
 
