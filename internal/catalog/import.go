@@ -12,6 +12,7 @@ import (
 
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/learning"
 )
 
 // ImportReport says what an import changed.
@@ -204,6 +205,11 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 	}
 	for _, s := range removed {
 		rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: removed", m.Slug, s))
+	}
+	if len(removed) > 0 {
+		// The removed lessons' progress went with them: keep the stored
+		// progress of the module's learners truthful, in this transaction.
+		return learning.RecountModule(ctx, tx, moduleID)
 	}
 	return nil
 }

@@ -469,3 +469,24 @@ func TestReorderedLessonsAreMoved(t *testing.T) {
 		t.Errorf("lesson order %v, want vervolg,begin", order)
 	}
 }
+
+// TestRemovedLessonRecountsProgress: a learner who had read a lesson that an
+// import removes keeps a truthful count of lessons done in that module.
+func TestRemovedLessonRecountsProgress(t *testing.T) {
+	db := dbtest.New(t)
+	importFS(t, db, sampleCourse())
+	var org, user, module int64
+	db.QueryRowx(`INSERT INTO organisations (name) VALUES ('OCMW Telling') RETURNING id`).Scan(&org)
+	db.QueryRowx(`INSERT INTO users (organisation_id, email, full_name, role) VALUES ($1, 'tel@ling.example', 'Tel Ling', 'learner') RETURNING id`, org).Scan(&user)
+	db.QueryRowx(`SELECT id FROM modules WHERE slug = 'eerste'`).Scan(&module)
+	db.MustExec(`INSERT INTO lesson_progress (user_id, lesson_id, module_id) SELECT $1, id, module_id FROM lessons WHERE module_id = $2`, user, module)
+	db.MustExec(`INSERT INTO module_progress (user_id, module_id, lessons_done) SELECT $1, $2, count(*) FROM lessons WHERE module_id = $2`, user, module)
+	before := count(t, db, `SELECT lessons_done FROM module_progress WHERE user_id = $1`, user)
+
+	fsys := sampleCourse()
+	delete(fsys, "01-eerste/02-vervolg.md")
+	importFS(t, db, fsys)
+	if got := count(t, db, `SELECT lessons_done FROM module_progress WHERE user_id = $1`, user); got != before-1 {
+		t.Errorf("lessons_done after removing a read lesson = %d, want %d", got, before-1)
+	}
+}
