@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"nabij.be/leerplatform/internal/apptest"
@@ -511,9 +509,9 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 // live preview (static/js/editor.js) and runs axe on the authoring pages.
 func TestEditorInTheBrowser(t *testing.T) {
 	env := apptest.New(t)
-	trainer := signedIn(t, env, "trainer", "trainer@example.be")
+	_, pw := env.CreateUser(0, "trainer", "trainer@example.be", "Trainer Test")
 	b := apptest.NewBrowser(t)
-	shareSession(t, env, trainer, b)
+	b.Login(env.Server.URL, "trainer@example.be", pw)
 	for _, p := range []string{"/auteur", "/auteur/modules/" + moduleSlug, "/auteur/modules/" + moduleSlug + "/quiz",
 		"/auteur/modules/" + moduleSlug + "/nieuwe-les", "/auteur/modules/" + moduleSlug + "/afbeeldingen", editorPath} {
 		b.Navigate(env.URL(p))
@@ -530,20 +528,6 @@ func TestEditorInTheBrowser(t *testing.T) {
 		t.Errorf("live preview did not update: %v; preview is %q", err, b.Text("#voorbeeld-inhoud"))
 	}
 	b.NoConsoleErrors(t)
-}
-
-// shareSession gives the browser the session cookie of a client that
-// signed in through the real login form.
-func shareSession(t *testing.T, env *apptest.Env, c *apptest.Client, b *apptest.Browser) {
-	t.Helper()
-	u, _ := url.Parse(env.Server.URL)
-	b.Navigate(env.URL("/"))
-	for _, ck := range c.HTTP.Jar.Cookies(u) {
-		b.Run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: env.Server.URL + "/"})
-			return err
-		}))
-	}
 }
 
 func TestModuleFieldsAndStaleEdit(t *testing.T) {

@@ -22,7 +22,7 @@ func TestModuleJourneyInBrowser(t *testing.T) {
 	org := env.CreateOrg("OCMW Teststad")
 	_, pw := env.CreateUser(org, "learner", "an@teststad.be", "An Peeters")
 	b := apptest.NewBrowser(t)
-	login(t, env, b, "an@teststad.be", pw)
+	b.Login(env.Server.URL, "an@teststad.be", pw)
 
 	b.Navigate(env.URL("/mijn-leertraject"))
 	if got := b.Text("main h1"); got != "Mijn leertraject" {
@@ -125,28 +125,4 @@ func waitForPath(t *testing.T, b *apptest.Browser, path string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("waiting for %s: still at %s", path, b.Location())
-}
-
-// login signs in through the login form. (apptest.Browser.Login's poll is
-// cut off by the redirect after signing in; this waits by retrying.)
-func login(t *testing.T, env *apptest.Env, b *apptest.Browser, email, password string) {
-	t.Helper()
-	b.Navigate(env.URL("/aanmelden"))
-	b.Run(
-		chromedp.SetValue(chromedp.CSS(`form input[name=email]`), email),
-		chromedp.SetValue(chromedp.CSS(`form input[type=password]`), password),
-		chromedp.Submit(chromedp.CSS(`form input[type=password]`)),
-	)
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(b.Ctx(), 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
-			`document.readyState === 'complete' && !!document.querySelector('form[action="/afmelden"]')`))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("login as %s: not signed in, at %s", email, b.Location())
 }

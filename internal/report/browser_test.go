@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"nabij.be/leerplatform/internal/apptest"
 	"nabij.be/leerplatform/internal/report"
@@ -28,7 +25,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 	}
 
 	b := apptest.NewBrowser(t)
-	browserLogin(t, p.env, b, "manager@browserdorp.example", apptest.TestPassword)
+	b.Login(p.env.Server.URL, "manager@browserdorp.example", apptest.TestPassword)
 	for _, page := range []struct{ path, h1 string }{
 		{"/rapport", "Rapportering · OCMW Browserdorp"},
 		{"/rapport/mensen", "Mensen en modules"},
@@ -43,29 +40,4 @@ func TestReportPagesInBrowser(t *testing.T) {
 		b.Axe(t, page.path)
 	}
 	b.NoConsoleErrors(t)
-}
-
-// browserLogin signs in through the form and polls until the signed-in
-// page has loaded; polling survives the navigation that destroys the
-// form's execution context.
-func browserLogin(t *testing.T, env *apptest.Env, b *apptest.Browser, email, password string) {
-	t.Helper()
-	b.Navigate(env.URL("/aanmelden"))
-	b.Run(
-		chromedp.SetValue(chromedp.CSS(`form input[name=email]`), email),
-		chromedp.SetValue(chromedp.CSS(`form input[type=password]`), password),
-		chromedp.Submit(chromedp.CSS(`form input[type=password]`)),
-	)
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(b.Ctx(), 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
-			`document.readyState === 'complete' && !!document.querySelector('form[action="/afmelden"]')`))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("login as %s: not signed in, at %s", email, b.Location())
 }
