@@ -15,7 +15,7 @@ import (
 
 type adminIndexData struct {
 	Organisations []Organisation
-	Platform      []Person
+	People        []Person // the people without an organisation
 	Roles         []string
 	OrgName       string
 	Error         string
@@ -28,7 +28,7 @@ func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	if data.Platform, err = o.store.PlatformPeople(ctx); err != nil {
+	if data.People, err = o.store.PlatformPeople(ctx); err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
@@ -63,6 +63,11 @@ type adminOrgData struct {
 	Roles     []string
 	TeamName  string
 	TeamError string
+}
+
+// TeamsAction is where the org_teams partial posts a new team.
+func (d adminOrgData) TeamsAction() string {
+	return fmt.Sprintf("/beheer/organisaties/%d/teams", d.Org.ID)
 }
 
 func (o *Org) adminOrgPage(c *gin.Context, status int, data adminOrgData) {

@@ -17,6 +17,9 @@ type overviewData struct {
 	TeamError string
 }
 
+// TeamsAction is where the org_teams partial posts a new team.
+func (overviewData) TeamsAction() string { return "/organisatie/teams" }
+
 func (o *Org) overviewPage(c *gin.Context, status int, data overviewData) {
 	v := web.CurrentViewer(c)
 	ctx := c.Request.Context()
