@@ -129,21 +129,23 @@ func (a *Authoring) createLesson(c *gin.Context) {
 
 func lessonURL(m *Module, slug string) string { return "/auteur/modules/" + m.Slug + "/lessen/" + slug }
 
-func (a *Authoring) draft(c *gin.Context, m *Module) (*Draft, bool) {
+// lesson finds the module and the draft of the lesson the URL names; when
+// either is missing it has answered the request and returns false.
+func (a *Authoring) lesson(c *gin.Context) (*Module, *Draft, bool) {
+	m, ok := a.module(c)
+	if !ok {
+		return nil, nil, false
+	}
 	d, err := a.store.Draft(c.Request.Context(), m.ID, c.Param("lesson"))
 	if err != nil {
 		a.fail(c, err)
-		return nil, false
+		return nil, nil, false
 	}
-	return d, true
+	return m, d, true
 }
 
 func (a *Authoring) editLesson(c *gin.Context) {
-	m, ok := a.module(c)
-	if !ok {
-		return
-	}
-	d, ok := a.draft(c, m)
+	m, d, ok := a.lesson(c)
 	if !ok {
 		return
 	}
@@ -154,11 +156,7 @@ func (a *Authoring) editLesson(c *gin.Context) {
 // saveLesson handles the editor's three buttons: preview (nothing stored),
 // save (a draft) and publish.
 func (a *Authoring) saveLesson(c *gin.Context) {
-	m, ok := a.module(c)
-	if !ok {
-		return
-	}
-	d, ok := a.draft(c, m)
+	m, d, ok := a.lesson(c)
 	if !ok {
 		return
 	}
@@ -265,11 +263,7 @@ type revisionsData struct {
 }
 
 func (a *Authoring) revisions(c *gin.Context) {
-	m, ok := a.module(c)
-	if !ok {
-		return
-	}
-	d, ok := a.draft(c, m)
+	m, d, ok := a.lesson(c)
 	if !ok {
 		return
 	}
@@ -285,11 +279,7 @@ func (a *Authoring) revisions(c *gin.Context) {
 }
 
 func (a *Authoring) revision(c *gin.Context) (*Module, *Draft, *Revision, bool) {
-	m, ok := a.module(c)
-	if !ok {
-		return nil, nil, nil, false
-	}
-	d, ok := a.draft(c, m)
+	m, d, ok := a.lesson(c)
 	if !ok {
 		return nil, nil, nil, false
 	}
