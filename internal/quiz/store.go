@@ -443,8 +443,16 @@ type FormOption struct {
 	Text string
 }
 
-// Form returns the questions of an attempt in its stored order.
-func (s *Store) Form(ctx context.Context, a *Attempt) (*Form, error) {
+// shownQuestion is a question of an attempt as its learner saw it: with
+// its options in the attempt's order.
+type shownQuestion struct {
+	question
+	options []option
+}
+
+// shown returns the questions of an attempt in its stored order. Questions
+// and options removed since the attempt began are left out.
+func (s *Store) shown(ctx context.Context, a *Attempt) ([]shownQuestion, error) {
 	layout, err := a.Layout()
 	if err != nil {
 		return nil, err
@@ -457,21 +465,38 @@ func (s *Store) Form(ctx context.Context, a *Attempt) (*Form, error) {
 	for _, q := range qs {
 		byID[q.ID] = q
 	}
-	f := &Form{Attempt: a}
+	var shown []shownQuestion
 	for _, lq := range layout.Questions {
 		q, ok := byID[lq.ID]
 		if !ok {
 			continue
 		}
-		texts := map[int64]string{}
+		optByID := map[int64]option{}
 		for _, o := range opts[q.ID] {
-			texts[o.ID] = o.Text
+			optByID[o.ID] = o
 		}
-		fq := FormQuestion{ID: q.ID, Number: len(f.Questions) + 1, Kind: q.Kind, Text: q.Text}
+		sq := shownQuestion{question: q}
 		for _, oid := range lq.Options {
-			if t, ok := texts[oid]; ok {
-				fq.Options = append(fq.Options, FormOption{ID: oid, Text: t})
+			if o, ok := optByID[oid]; ok {
+				sq.options = append(sq.options, o)
 			}
+		}
+		shown = append(shown, sq)
+	}
+	return shown, nil
+}
+
+// Form returns the questions of an attempt in its stored order.
+func (s *Store) Form(ctx context.Context, a *Attempt) (*Form, error) {
+	shown, err := s.shown(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	f := &Form{Attempt: a}
+	for i, q := range shown {
+		fq := FormQuestion{ID: q.ID, Number: i + 1, Kind: q.Kind, Text: q.Text}
+		for _, o := range q.options {
+			fq.Options = append(fq.Options, FormOption{ID: o.ID, Text: o.Text})
 		}
 		f.Questions = append(f.Questions, fq)
 	}
@@ -510,11 +535,7 @@ func (s *Store) Review(ctx context.Context, a *Attempt) (*Review, error) {
 	if a.SubmittedAt == nil {
 		return nil, fmt.Errorf("quiz: review of open attempt %d: %w", a.ID, database.ErrNotFound)
 	}
-	layout, err := a.Layout()
-	if err != nil {
-		return nil, err
-	}
-	qs, opts, err := s.questions(ctx, s.db, a.ModuleID)
+	shown, err := s.shown(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -530,17 +551,9 @@ func (s *Store) Review(ctx context.Context, a *Attempt) (*Review, error) {
 	for i, st := range stored {
 		byQ[st.QuestionID] = i
 	}
-	qByID := map[int64]question{}
-	for _, q := range qs {
-		qByID[q.ID] = q
-	}
 	r := &Review{Attempt: a}
-	for _, lq := range layout.Questions {
-		q, ok := qByID[lq.ID]
-		if !ok {
-			continue
-		}
-		rq := ReviewQuestion{ID: q.ID, Number: len(r.Questions) + 1, Kind: q.Kind, Text: q.Text}
+	for n, q := range shown {
+		rq := ReviewQuestion{ID: q.ID, Number: n + 1, Kind: q.Kind, Text: q.Text}
 		chosen := map[int64]bool{}
 		if i, ok := byQ[q.ID]; ok {
 			rq.Answered, rq.Correct = true, stored[i].Correct
@@ -548,15 +561,7 @@ func (s *Store) Review(ctx context.Context, a *Attempt) (*Review, error) {
 				chosen[c] = true
 			}
 		}
-		byID := map[int64]option{}
-		for _, o := range opts[q.ID] {
-			byID[o.ID] = o
-		}
-		for _, oid := range lq.Options {
-			o, ok := byID[oid]
-			if !ok {
-				continue
-			}
+		for _, o := range q.options {
 			rq.Options = append(rq.Options, ReviewOption{ID: o.ID, Text: o.Text, Right: o.Correct, Chosen: chosen[o.ID], Explanation: o.Explanation})
 		}
 		r.Questions = append(r.Questions, rq)
