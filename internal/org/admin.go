@@ -1,6 +1,7 @@
 package org
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -39,21 +40,44 @@ func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
 func (o *Org) adminIndex(c *gin.Context) { o.adminIndexPage(c, http.StatusOK, adminIndexData{}) }
 
 func (o *Org) adminCreateOrg(c *gin.Context) {
-	name := strings.Join(strings.Fields(c.PostForm("naam")), " ")
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		o.adminIndexPage(c, http.StatusUnprocessableEntity, adminIndexData{OrgName: name, Error: tr(c, "org.admin.org_name_invalid")})
-		return
-	}
-	id, created, err := o.store.CreateOrganisation(c.Request.Context(), name)
-	if err != nil {
-		o.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	if !created {
-		o.adminIndexPage(c, http.StatusUnprocessableEntity, adminIndexData{OrgName: name, Error: tr(c, "org.admin.org_exists")})
+	var id int64
+	name, ok := o.createNamed(c, "org.admin.org_name_invalid", "org.admin.org_exists",
+		func(ctx context.Context, name string) (created bool, err error) {
+			id, created, err = o.store.CreateOrganisation(ctx, name)
+			return created, err
+		},
+		func(name, problem string) {
+			o.adminIndexPage(c, http.StatusUnprocessableEntity, adminIndexData{OrgName: name, Error: problem})
+		})
+	if !ok {
 		return
 	}
 	web.Redirect(c, fmt.Sprintf("/beheer/organisaties/%d", id), "ok", tr(c, "org.admin.org_created", name))
+}
+
+// createNamed handles a form that creates something named by its "naam"
+// field, an organisation or a team: a name that is empty or longer than
+// 200 characters, or that create reports as taken, goes back to the form
+// through again with the message of invalidKey or takenKey (status 422).
+// It returns the tidied name and whether it was created; when not, the
+// request has been answered.
+func (o *Org) createNamed(c *gin.Context, invalidKey, takenKey string,
+	create func(ctx context.Context, name string) (bool, error), again func(name, problem string)) (string, bool) {
+	name := strings.Join(strings.Fields(c.PostForm("naam")), " ")
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		again(name, tr(c, invalidKey))
+		return name, false
+	}
+	created, err := create(c.Request.Context(), name)
+	if err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return name, false
+	}
+	if !created {
+		again(name, tr(c, takenKey))
+		return name, false
+	}
+	return name, true
 }
 
 type adminOrgData struct {
@@ -109,18 +133,12 @@ func (o *Org) adminCreateTeam(c *gin.Context) {
 		o.notFoundOr500(c, err)
 		return
 	}
-	name := strings.Join(strings.Fields(c.PostForm("naam")), " ")
-	if p := teamNameProblem(name); p != "" {
-		o.adminOrgPage(c, http.StatusUnprocessableEntity, adminOrgData{TeamName: name, TeamError: tr(c, p)})
-		return
-	}
-	created, err := o.store.CreateTeam(c.Request.Context(), id, name)
-	if err != nil {
-		o.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	if !created {
-		o.adminOrgPage(c, http.StatusUnprocessableEntity, adminOrgData{TeamName: name, TeamError: tr(c, "org.team.exists")})
+	name, ok := o.createNamed(c, "org.team.name_invalid", "org.team.exists",
+		func(ctx context.Context, name string) (bool, error) { return o.store.CreateTeam(ctx, id, name) },
+		func(name, problem string) {
+			o.adminOrgPage(c, http.StatusUnprocessableEntity, adminOrgData{TeamName: name, TeamError: problem})
+		})
+	if !ok {
 		return
 	}
 	web.Redirect(c, fmt.Sprintf("/beheer/organisaties/%d", id), "ok", tr(c, "org.team.created", name))

@@ -1,9 +1,9 @@
 package org
 
 import (
+	"context"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,28 +37,14 @@ func (o *Org) overviewPage(c *gin.Context, status int, data overviewData) {
 
 func (o *Org) overview(c *gin.Context) { o.overviewPage(c, http.StatusOK, overviewData{}) }
 
-// teamNameProblem checks a new team's name; "" when fine.
-func teamNameProblem(name string) string {
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		return "org.team.name_invalid"
-	}
-	return ""
-}
-
 func (o *Org) createTeam(c *gin.Context) {
 	v := web.CurrentViewer(c)
-	name := strings.Join(strings.Fields(c.PostForm("naam")), " ")
-	if p := teamNameProblem(name); p != "" {
-		o.overviewPage(c, http.StatusUnprocessableEntity, overviewData{TeamName: name, TeamError: tr(c, p)})
-		return
-	}
-	created, err := o.store.CreateTeam(c.Request.Context(), v.OrgID, name)
-	if err != nil {
-		o.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	if !created {
-		o.overviewPage(c, http.StatusUnprocessableEntity, overviewData{TeamName: name, TeamError: tr(c, "org.team.exists")})
+	name, ok := o.createNamed(c, "org.team.name_invalid", "org.team.exists",
+		func(ctx context.Context, name string) (bool, error) { return o.store.CreateTeam(ctx, v.OrgID, name) },
+		func(name, problem string) {
+			o.overviewPage(c, http.StatusUnprocessableEntity, overviewData{TeamName: name, TeamError: problem})
+		})
+	if !ok {
 		return
 	}
 	web.Redirect(c, "/organisatie", "ok", tr(c, "org.team.created", name))
