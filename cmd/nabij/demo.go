@@ -6,8 +6,6 @@ import (
 	"log/slog"
 
 	"nabij.be/leerplatform/internal/auth"
-	"nabij.be/leerplatform/internal/config"
-	"nabij.be/leerplatform/internal/database"
 )
 
 // DemoPassword is the documented password of every demo account. The demo
@@ -29,11 +27,7 @@ var demoAccounts = []auth.NewAccount{
 // prints their logins. Running it again changes nothing but resets the
 // demo passwords.
 func demo(ctx context.Context, _ *slog.Logger, args []string) error {
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, _, err := openDatabase(ctx)
 	if err != nil {
 		return err
 	}

@@ -11,9 +11,7 @@ import (
 	"strings"
 
 	"nabij.be/leerplatform/internal/authoring"
-	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
-	"nabij.be/leerplatform/internal/database"
 )
 
 // exportCourses writes the published curriculum (or one module) in the
@@ -31,11 +29,7 @@ func exportCourses(ctx context.Context, _ *slog.Logger, args []string) error {
 	if *module != "" && !content.ValidSlug(*module) {
 		return fmt.Errorf("export: %q is not a module slug", *module)
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, _, err := openDatabase(ctx)
 	if err != nil {
 		return err
 	}

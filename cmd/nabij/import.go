@@ -11,9 +11,7 @@ import (
 
 	"nabij.be/leerplatform/courses"
 	"nabij.be/leerplatform/internal/catalog"
-	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
-	"nabij.be/leerplatform/internal/database"
 )
 
 func importCourses(ctx context.Context, _ *slog.Logger, args []string) error {
@@ -49,11 +47,7 @@ func importCourses(ctx context.Context, _ *slog.Logger, args []string) error {
 		fmt.Printf("%s: ok (%d modules, %d lessons)\n", src, len(c.Modules), lessons)
 		return nil
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, _, err := openDatabase(ctx)
 	if err != nil {
 		return err
 	}

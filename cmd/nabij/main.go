@@ -9,6 +9,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/jmoiron/sqlx"
+
+	"nabij.be/leerplatform/internal/config"
+	"nabij.be/leerplatform/internal/database"
 )
 
 const usage = `nabij — N@BIJ leerplatform
@@ -75,4 +80,19 @@ func newLogger(level string) *slog.Logger {
 		l = slog.LevelInfo
 	}
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// openDatabase loads the configuration from the environment and opens the
+// database it names, for the subcommands that need one. The caller closes
+// the database.
+func openDatabase(ctx context.Context) (*sqlx.DB, *config.Config, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, cfg, nil
 }

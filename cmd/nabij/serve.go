@@ -16,7 +16,6 @@ import (
 	"nabij.be/leerplatform/courses"
 	"nabij.be/leerplatform/internal/app"
 	"nabij.be/leerplatform/internal/catalog"
-	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
@@ -29,14 +28,10 @@ import (
 const defaultMemoryLimit = 40 << 20
 
 func serve(ctx context.Context, log *slog.Logger) error {
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, cfg, err := openDatabase(ctx)
 	if err != nil {
 		return err
 	}
@@ -115,11 +110,7 @@ func importIfEmpty(ctx context.Context, db *sqlx.DB, log *slog.Logger) error {
 }
 
 func migrate(ctx context.Context, log *slog.Logger) error {
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, _, err := openDatabase(ctx)
 	if err != nil {
 		return err
 	}

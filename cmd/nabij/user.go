@@ -9,8 +9,6 @@ import (
 	"os"
 
 	"nabij.be/leerplatform/internal/auth"
-	"nabij.be/leerplatform/internal/config"
-	"nabij.be/leerplatform/internal/database"
 )
 
 // user administers accounts: `nabij user create --email … --name … --role …
@@ -38,11 +36,7 @@ func user(ctx context.Context, _ *slog.Logger, args []string) error {
 	if *team != "" {
 		acc.Teams = []string{*team}
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, _, err := openDatabase(ctx)
 	if err != nil {
 		return err
 	}
