@@ -144,3 +144,29 @@ func waitFor(t *testing.T, what string, timeout time.Duration, f func() bool) {
 		t.Fatalf("timed out after %v waiting for %s", timeout, what)
 	}
 }
+
+// lesson names a lesson by the slugs of its module and of itself.
+type lesson struct{ Module, Lesson string }
+
+// demoCluster starts a private PostgreSQL and fills it through the binary
+// (migrate, import, demo). It returns the cluster and every lesson of the
+// curriculum in course order.
+func demoCluster(t *testing.T) (*cluster, []lesson) {
+	t.Helper()
+	pg := newCluster(t)
+	env := []string{"DATABASE_URL=" + pg.URL}
+	runCommand(t, env, "migrate")
+	runCommand(t, env, "import")
+	runCommand(t, env, "demo")
+	db, err := database.Open(context.Background(), pg.URL)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer db.Close()
+	var lessons []lesson
+	if err := db.Select(&lessons, `SELECT m.slug AS module, l.slug AS lesson FROM lessons l JOIN modules m ON m.id = l.module_id
+		ORDER BY m.position, l.position`); err != nil {
+		t.Fatalf("lessons: %v", err)
+	}
+	return pg, lessons
+}

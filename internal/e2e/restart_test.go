@@ -30,27 +30,11 @@ const restartGrace = 3 * time.Second
 // down and then with the Dutch 503 page, /readyz follows the database, and
 // every write that was acknowledged is in the database afterwards.
 func TestPostgresRestartWhileRequestsFlow(t *testing.T) {
-	pg := newCluster(t)
+	pg, lessons := demoCluster(t)
 	env := []string{"DATABASE_URL=" + pg.URL}
-	runCommand(t, env, "migrate")
-	runCommand(t, env, "import")
-	runCommand(t, env, "demo")
 	srv := startServer(t, "nabij", append(env, "DATABASE_MAX_CONNECTIONS=8")...)
 	pid := srv.cmd.Process.Pid
 
-	type lesson struct{ Module, Lesson string }
-	var lessons []lesson
-	func() {
-		db, err := database.Open(context.Background(), pg.URL)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		defer db.Close()
-		if err := db.Select(&lessons, `SELECT m.slug AS module, l.slug AS lesson FROM lessons l JOIN modules m ON m.id = l.module_id
-			ORDER BY m.position, l.position`); err != nil {
-			t.Fatalf("lessons: %v", err)
-		}
-	}()
 	if len(lessons) < 12 {
 		t.Fatalf("the curriculum has %d lessons, want at least 12 for this test", len(lessons))
 	}

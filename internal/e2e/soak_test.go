@@ -26,25 +26,9 @@ import (
 func TestSoakRestartsUnderLoad(t *testing.T) {
 	duration := envDuration(t, "SOAK_DURATION", 2*time.Minute)
 	every := envDuration(t, "SOAK_RESTART_EVERY", 10*time.Second)
-	pg := newCluster(t)
+	pg, lessons := demoCluster(t)
 	env := []string{"DATABASE_URL=" + pg.URL}
-	runCommand(t, env, "migrate")
-	runCommand(t, env, "import")
-	runCommand(t, env, "demo")
 	srv := startServer(t, "nabij", append(env, "DATABASE_MAX_CONNECTIONS=8", "SHUTDOWN_TIMEOUT=10s")...)
-
-	type lesson struct{ Module, Lesson string }
-	var lessons []lesson
-	func() {
-		db, err := database.Open(context.Background(), pg.URL)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		defer db.Close()
-		if err := db.Select(&lessons, `SELECT m.slug AS module, l.slug AS lesson FROM lessons l JOIN modules m ON m.id = l.module_id ORDER BY m.position, l.position`); err != nil {
-			t.Fatalf("lessons: %v", err)
-		}
-	}()
 
 	var (
 		stop       atomic.Bool
