@@ -2,60 +2,18 @@ package database_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/database/dbtest"
 	"nabij.be/leerplatform/migrations"
 )
-
-// emptyDB creates an empty database (no migrations) for the test.
-func emptyDB(t *testing.T) *sqlx.DB {
-	t.Helper()
-	ctx := context.Background()
-	base := os.Getenv("DATABASE_URL")
-	if base == "" {
-		t.Fatal("DATABASE_URL is not set: run the tests with `make test`, which starts a private PostgreSQL")
-	}
-	admin, err := database.Open(ctx, base)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "test_migrate_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(`CREATE DATABASE ` + pq.QuoteIdentifier(name)); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	db, err := database.Open(ctx, u.String())
-	if err != nil {
-		t.Fatalf("open %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		if admin, err := database.Open(context.Background(), base); err == nil {
-			admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`) //nolint:errcheck
-			admin.Close()
-		}
-	})
-	return db
-}
 
 func TestLoadEmbeddedMigrations(t *testing.T) {
 	ms, err := database.LoadMigrations(migrations.FS)
@@ -100,7 +58,7 @@ func TestLoadMigrationsChecksNames(t *testing.T) {
 
 func TestMigrateAppliesRecordsAndIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	db := emptyDB(t)
+	db := dbtest.Empty(t)
 	ms, err := database.LoadMigrations(migrations.FS)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +117,7 @@ func TestMigrateAppliesRecordsAndIsIdempotent(t *testing.T) {
 
 func TestFailedMigrationRollsBack(t *testing.T) {
 	ctx := context.Background()
-	db := emptyDB(t)
+	db := dbtest.Empty(t)
 	ms := []database.Migration{
 		{Version: 1, Name: "001_good", SQL: `CREATE TABLE good (id int)`},
 		{Version: 2, Name: "002_bad", SQL: `CREATE TABLE half (id int); SELECT * FROM no_such_table`},
@@ -199,7 +157,7 @@ func TestFailedMigrationRollsBack(t *testing.T) {
 // Two instances starting together apply each migration once.
 func TestConcurrentMigrate(t *testing.T) {
 	ctx := context.Background()
-	db := emptyDB(t)
+	db := dbtest.Empty(t)
 	ms, err := database.LoadMigrations(migrations.FS)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +187,7 @@ func TestConcurrentMigrate(t *testing.T) {
 
 func TestWithTx(t *testing.T) {
 	ctx := context.Background()
-	db := emptyDB(t)
+	db := dbtest.Empty(t)
 	if _, err := db.Exec(`CREATE TABLE t (id int PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,21 @@ func New(t testing.TB) *sqlx.DB {
 // start a second process or connection pool against it.
 func NewWithURL(t testing.TB) (*sqlx.DB, string) {
 	t.Helper()
+	return create(t, true)
+}
+
+// Empty returns a connection to a new database without any migration
+// applied, dropped when the test ends: for tests of the migrations.
+func Empty(t testing.TB) *sqlx.DB {
+	t.Helper()
+	db, _ := create(t, false)
+	return db
+}
+
+// create makes a database for one test, cloned from the migrated template
+// when migrated is true, else empty.
+func create(t testing.TB, migrated bool) (*sqlx.DB, string) {
+	t.Helper()
 	ctx := context.Background()
 	base := os.Getenv("DATABASE_URL")
 	if base == "" {
@@ -48,12 +63,16 @@ func NewWithURL(t testing.TB) (*sqlx.DB, string) {
 	}
 	defer admin.Close()
 
-	tmpl, err := ensureTemplate(ctx, admin, base)
-	if err != nil {
-		t.Fatalf("test template: %v", err)
-	}
 	name := "test_" + randomHex(8)
-	if _, err := admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, pq.QuoteIdentifier(name), pq.QuoteIdentifier(tmpl))); err != nil {
+	stmt := `CREATE DATABASE ` + pq.QuoteIdentifier(name)
+	if migrated {
+		tmpl, err := ensureTemplate(ctx, admin, base)
+		if err != nil {
+			t.Fatalf("test template: %v", err)
+		}
+		stmt += ` TEMPLATE ` + pq.QuoteIdentifier(tmpl)
+	}
+	if _, err := admin.ExecContext(ctx, stmt); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	u := withDatabase(base, name)
