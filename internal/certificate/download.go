@@ -55,7 +55,7 @@ func (m *Certificates) download(c *gin.Context) {
 	}
 	r, err := m.store.OwnedBy(c.Request.Context(), v.UserID, raw)
 	if err != nil {
-		m.notFoundOr500(c, err)
+		m.render.NotFoundOr500(c, err)
 		return
 	}
 	if r.Revoked() {

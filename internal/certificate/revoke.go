@@ -119,7 +119,7 @@ func (m *Certificates) adminRecord(c *gin.Context) (*Record, bool) {
 	}
 	r, err := m.store.ByCode(c.Request.Context(), raw)
 	if err != nil {
-		m.notFoundOr500(c, err)
+		m.render.NotFoundOr500(c, err)
 		return nil, false
 	}
 	return r, true

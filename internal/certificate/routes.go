@@ -1,15 +1,12 @@
 package certificate
 
 import (
-	"errors"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"nabij.be/leerplatform/internal/auth"
-	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -63,15 +60,6 @@ func (m *Certificates) certificate(r *Record) Certificate {
 		Completed: r.CompletedAt, Minutes: r.Minutes,
 		Code: FormatCode(r.Code), VerifyURL: VerifyURL(m.baseURL, r.Code), Issuer: DefaultIssuer,
 	}
-}
-
-// notFoundOr500 answers a store error.
-func (m *Certificates) notFoundOr500(c *gin.Context, err error) {
-	if errors.Is(err, database.ErrNotFound) {
-		m.render.Error(c, http.StatusNotFound, nil)
-		return
-	}
-	m.render.Error(c, http.StatusInternalServerError, err)
 }
 
 // day is the calendar day of t in Belgium, written in the page's language.

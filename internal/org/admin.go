@@ -103,7 +103,7 @@ func (o *Org) adminOrgPage(c *gin.Context, status int, data adminOrgData) {
 	}
 	org, err := o.store.Organisation(ctx, id)
 	if err != nil {
-		o.notFoundOr500(c, err)
+		o.render.NotFoundOr500(c, err)
 		return
 	}
 	data.Org = org
@@ -130,7 +130,7 @@ func (o *Org) adminCreateTeam(c *gin.Context) {
 		return
 	}
 	if _, err := o.store.Organisation(c.Request.Context(), id); err != nil {
-		o.notFoundOr500(c, err)
+		o.render.NotFoundOr500(c, err)
 		return
 	}
 	name, ok := o.createNamed(c, "org.team.name_invalid", "org.team.exists",
@@ -160,7 +160,7 @@ func (o *Org) adminPerson(c *gin.Context) (*Person, *int64, bool) {
 	}
 	p, err := o.store.Person(c.Request.Context(), id)
 	if err != nil {
-		o.notFoundOr500(c, err)
+		o.render.NotFoundOr500(c, err)
 		return nil, nil, false
 	}
 	var orgID *int64

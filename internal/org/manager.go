@@ -160,7 +160,7 @@ func (o *Org) person(c *gin.Context) {
 	}
 	p, err := o.store.PersonInOrg(ctx, v.OrgID, id)
 	if err != nil {
-		o.notFoundOr500(c, err)
+		o.render.NotFoundOr500(c, err)
 		return
 	}
 	teams, err := o.store.Teams(ctx, v.OrgID)
@@ -190,7 +190,7 @@ func (o *Org) setTeams(c *gin.Context) {
 		}
 	}
 	if err := o.store.SetTeams(c.Request.Context(), v.OrgID, id, teamIDs); err != nil {
-		o.notFoundOr500(c, err)
+		o.render.NotFoundOr500(c, err)
 		return
 	}
 	web.Redirect(c, c.Request.URL.Path[:strings.LastIndex(c.Request.URL.Path, "/")], "ok", tr(c, "org.person.teams_saved"))

@@ -5,7 +5,6 @@
 package org
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 
@@ -14,7 +13,6 @@ import (
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/config"
-	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
@@ -73,11 +71,3 @@ func ownOrganisation(c *gin.Context) {
 }
 
 func tr(c *gin.Context, key string, args ...any) string { return i18n.T(web.Lang(c), key, args...) }
-
-func (o *Org) notFoundOr500(c *gin.Context, err error) {
-	if errors.Is(err, database.ErrNotFound) {
-		o.render.Error(c, http.StatusNotFound, nil)
-		return
-	}
-	o.render.Error(c, http.StatusInternalServerError, err)
-}

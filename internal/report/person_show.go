@@ -18,7 +18,7 @@ func (rp *Report) showPerson(c *gin.Context) {
 	}
 	p, err := rp.store.Person(c.Request.Context(), v.OrgID, id)
 	if err != nil {
-		rp.notFoundOr500(c, err)
+		rp.render.NotFoundOr500(c, err)
 		return
 	}
 	rp.render.HTML(c, http.StatusOK, "report/person", p.Name, p)

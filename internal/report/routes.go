@@ -1,13 +1,11 @@
 package report
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"nabij.be/leerplatform/internal/auth"
-	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -43,12 +41,4 @@ func (rp *Report) requireOrganisation(c *gin.Context) {
 		return
 	}
 	c.Next()
-}
-
-func (rp *Report) notFoundOr500(c *gin.Context, err error) {
-	if errors.Is(err, database.ErrNotFound) {
-		rp.render.Error(c, http.StatusNotFound, nil)
-		return
-	}
-	rp.render.Error(c, http.StatusInternalServerError, err)
 }

@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -208,6 +209,16 @@ func (r *Renderer) Error(c *gin.Context, status int, err error) {
 		c.Header("Retry-After", "5")
 	}
 	r.write(c, status, "errors/error", p)
+}
+
+// NotFoundOr500 shows the 404 page for a missing row (database.ErrNotFound)
+// and the 500 page, with err logged, for anything else.
+func (r *Renderer) NotFoundOr500(c *gin.Context, err error) {
+	if errors.Is(err, database.ErrNotFound) {
+		r.Error(c, http.StatusNotFound, nil)
+		return
+	}
+	r.Error(c, http.StatusInternalServerError, err)
 }
 
 // ErrorMessage shows the error page with a specific translated message key.
