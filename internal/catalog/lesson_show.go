@@ -23,7 +23,7 @@ func (cat *Catalog) showLesson(c *gin.Context) {
 	ctx := c.Request.Context()
 	view, err := cat.cache.Lesson(ctx, c.Param("module"), c.Param("lesson"))
 	if err != nil {
-		cat.notFoundOr500(c, err)
+		cat.render.NotFoundOr500(c, err)
 		return
 	}
 	m, l, ls := view.Module, view.Lesson, view.Lessons
@@ -63,7 +63,7 @@ func (cat *Catalog) showLesson(c *gin.Context) {
 func (cat *Catalog) media(c *gin.Context) {
 	f, err := cat.store.Media(c.Request.Context(), c.Param("module"), c.Param("name"))
 	if err != nil {
-		cat.notFoundOr500(c, err)
+		cat.render.NotFoundOr500(c, err)
 		return
 	}
 	etag := `"` + f.SHA256[:16] + `"`

@@ -1,12 +1,10 @@
 package catalog
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -38,7 +36,7 @@ func (cat *Catalog) showModule(c *gin.Context) {
 	ctx := c.Request.Context()
 	view, err := cat.cache.ModuleView(ctx, c.Param("module"))
 	if err != nil {
-		cat.notFoundOr500(c, err)
+		cat.render.NotFoundOr500(c, err)
 		return
 	}
 	m, ls := view.Module, view.Lessons
@@ -95,12 +93,4 @@ func (cat *Catalog) sharedPage(c *gin.Context, pages Pages, key PageKey, title s
 		pages.KeepPage(key, html)
 	}
 	c.Data(http.StatusOK, "text/html; charset=utf-8", html)
-}
-
-func (cat *Catalog) notFoundOr500(c *gin.Context, err error) {
-	if errors.Is(err, database.ErrNotFound) {
-		cat.render.Error(c, http.StatusNotFound, nil)
-		return
-	}
-	cat.render.Error(c, http.StatusInternalServerError, err)
 }
