@@ -160,7 +160,22 @@ for r in "${results[@]}"; do
 	printf '%-40s %10s %9s %9s %8s %8s %7s\n' "$name" "${rps:-?}" "${p50:-?}" "${p99:-?}" "${errs:-?}" "${bytes:-?}" "$ratio"
 done
 lesson_bytes=$(wc -c <"$work/www/lesson.html")
+peak_mb=$((${peak_rss:-0} / 1024))
 echo
-echo "lesson page HTML: $lesson_bytes bytes; server peak resident memory: $((${peak_rss:-0} / 1024)) MB"
+echo "lesson page HTML: $lesson_bytes bytes; server peak resident memory: $peak_mb MB"
+
+# The targets of the performance issue, checked against this run.
+logged=$(printf '%s\n' "${results[@]}" | grep '^lesson page, logged in|' | cut -d'|' -f2)
+read -r l_rps _ l_p99 _ _ <<<"$logged"
+check() { # check LABEL OK
+	if [ "$2" = 1 ]; then echo "  met      $1"; else echo "  NOT MET  $1"; fi
+}
+echo
+echo "targets (2-core machine):"
+check "logged-in lesson page >= 5000 req/s (got ${l_rps:-?})" "$(awk -v a="${l_rps:-0}" 'BEGIN { print (a >= 5000) }')"
+check "logged-in lesson page >= 0.35 of the static reference (got $(awk -v a="${l_rps:-0}" -v b="${static_rps:-1}" 'BEGIN { printf "%.2f", a / b }'))" "$(awk -v a="${l_rps:-0}" -v b="${static_rps:-1}" 'BEGIN { print (a / b >= 0.35) }')"
+check "logged-in lesson page p99 < 15 ms (got ${l_p99:-?} ms)" "$(awk -v a="${l_p99:-999}" 'BEGIN { print (a < 15) }')"
+check "lesson page HTML < 25 KB (got $lesson_bytes bytes)" "$([ "$lesson_bytes" -lt 25600 ] && echo 1 || echo 0)"
+check "server resident memory < 60 MB (peak $peak_mb MB)" "$([ "$peak_mb" -lt 60 ] && echo 1 || echo 0)"
 [ -z "$cert_path" ] && echo "(no certificate for the demo learner: certificate download not measured)"
 exit 0
