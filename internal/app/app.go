@@ -135,7 +135,20 @@ func (a *App) Handler() http.Handler {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte("Geweigerd: dit formulier kwam niet van deze website (cross-origin request).\n")) //nolint:errcheck
 	}))
-	return cop.Handler(a.engine)
+	return cop.Handler(headAsGet(a.engine))
+}
+
+// headAsGet answers HEAD as GET, which gin does not do by itself. The
+// server sends no body for a HEAD request: it discards what the handler
+// writes.
+func headAsGet(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			r = r.Clone(r.Context())
+			r.Method = http.MethodGet
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func (a *App) ready(c *gin.Context) {

@@ -194,3 +194,17 @@ func TestRequestTooLarge(t *testing.T) {
 		t.Errorf("oversized POST: %d, want 413", r.Status)
 	}
 }
+
+// HEAD is answered like GET without a body (curl -I, link checkers, load
+// balancers' health checks), for pages and probes alike.
+func TestHeadLikeGet(t *testing.T) {
+	env := apptest.New(t)
+	c := env.Client()
+	for path, want := range map[string]int{"/": 200, "/healthz": 200, "/readyz": 200, "/modules/online-informeren": 200, "/modules/bestaat-niet": 404} {
+		req, _ := http.NewRequest(http.MethodHead, env.URL(path), nil)
+		r := c.Do(req)
+		if r.Status != want || r.Body != "" {
+			t.Errorf("HEAD %s: status %d with %d body bytes, want %d and no body", path, r.Status, len(r.Body), want)
+		}
+	}
+}
