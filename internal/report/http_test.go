@@ -190,3 +190,30 @@ func TestCSVExport(t *testing.T) {
 		t.Errorf("filtered export has %d lines, want 2 (header and Zoë)", n)
 	}
 }
+
+// TestPersonPageAndTeamCaption: the person page prints a certificate's code
+// in the grouped form that is on the PDF and that /verifieer expects, labels
+// each attempt's own score (not "best score"), and a team of one is "1 lid".
+func TestPersonPageAndTeamCaption(t *testing.T) {
+	p := setup(t)
+	if _, err := p.env.DB.Exec(`INSERT INTO certificates (code, user_id, module_id, name, organisation, organisation_id, title, minutes, completed_at)
+		SELECT 'NBCQ26SAPCTH6NN2N87ZMWQR0GCK', $1, m.id, 'Zoë', 'OCMW Zoërsel-Dorp', u.organisation_id, m.title, 60, '2026-10-05T09:00:00Z'
+		FROM modules m, users u WHERE m.position = 1 AND u.id = $1`, p.zoe); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.env.DB.Exec(`INSERT INTO quiz_attempts (user_id, module_id, seq, layout, submitted_at, correct_count, question_count, score, passed)
+		SELECT $1, id, 1, '{"questions": []}', now(), 12, 14, 85, true FROM modules WHERE position = 1`, p.zoe); err != nil {
+		t.Fatal(err)
+	}
+	c := p.client(t, p.managerA)
+	r := c.Get(fmt.Sprintf("/rapport/mensen/%d", p.zoe))
+	if !r.Contains("NBCQ-26SA-PCTH-6NN2-N87Z-MWQR-0GCK") {
+		t.Errorf("person page: certificate code not in its grouped form NBCQ-26SA-…; page says %q", r.Flash())
+	}
+	if !r.Contains(`<th scope="col">Score</th>`) {
+		t.Errorf("person page: the attempts table has no column headed Score (each attempt's own score)")
+	}
+	if r := c.Get("/rapport"); !r.Contains("· 1 lid<") {
+		t.Errorf("dashboard: team of one person not captioned \"1 lid\"")
+	}
+}

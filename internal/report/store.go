@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"nabij.be/leerplatform/internal/certificate"
 	"nabij.be/leerplatform/internal/database"
 )
 
@@ -457,6 +458,9 @@ type Certificate struct {
 	IssuedAt    time.Time  `db:"issued_at"`
 	RevokedAt   *time.Time `db:"revoked_at"`
 }
+
+// FormattedCode is the code in the grouped form printed on the PDF.
+func (c Certificate) FormattedCode() string { return certificate.FormatCode(c.Code) }
 
 // Person returns one person of the organisation with their progress,
 // attempts and certificates. A person of another organisation, or one
