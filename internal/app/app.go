@@ -3,6 +3,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -168,6 +169,14 @@ func (a *App) setLanguage(c *gin.Context) {
 	if !i18n.Supported(lang) {
 		a.render.Error(c, http.StatusBadRequest, nil)
 		return
+	}
+	// A signed-in person's pages follow their profile's language: change it.
+	if v := web.CurrentViewer(c); v != nil {
+		if _, err := a.db.ExecContext(c.Request.Context(),
+			`UPDATE users SET lang = $2 WHERE id = $1 AND deleted_at IS NULL`, v.UserID, lang); err != nil {
+			a.render.Error(c, http.StatusInternalServerError, fmt.Errorf("app: save language: %w", err))
+			return
+		}
 	}
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: web.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,

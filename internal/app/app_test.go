@@ -208,3 +208,26 @@ func TestHeadLikeGet(t *testing.T) {
 		}
 	}
 }
+
+// A signed-in person's language is their profile's; the language choice in
+// the footer changes it, else the choice would do nothing for them.
+func TestLanguageChoiceSignedIn(t *testing.T) {
+	env := apptest.New(t)
+	org := env.CreateOrg("OCMW Testdorp")
+	id, pw := env.CreateUser(org, "learner", "an@testdorp.example", "An Peeters")
+	c := env.Client()
+	c.Login("an@testdorp.example", pw)
+	r := c.PostForm("/taal", url.Values{"taal": {"en"}, "terug": {"/profiel"}})
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `<html lang="en">`) {
+		t.Fatalf("signed in, after choosing English: status %d, page in English = %v, want 200 and English", r.Status, strings.Contains(r.Body, `<html lang="en">`))
+	}
+	var lang string
+	env.DB.Get(&lang, `SELECT lang FROM users WHERE id = $1`, id)
+	if lang != "en" {
+		t.Errorf("profile language = %q, want en", lang)
+	}
+	c.PostForm("/taal", url.Values{"taal": {"nl"}, "terug": {"/"}})
+	if r := c.Get("/"); !strings.Contains(r.Body, `<html lang="nl-BE">`) {
+		t.Errorf("signed in, after choosing Nederlands: home page not in Dutch")
+	}
+}
