@@ -439,6 +439,7 @@ func TestQuizEditor(t *testing.T) {
 			delete(form, k)
 		}
 	}
+	form.Set("action", "publish")
 	r := trainer.PostForm(path, form)
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(r.Body), "juist antwoord") {
 		t.Errorf("quiz without a correct answer: status %d, want 422 with 'juist antwoord'; page says %q", r.Status, r.Flash())
@@ -456,6 +457,8 @@ func TestQuizEditor(t *testing.T) {
 	form.Set(last+"o0.explanation", "Zo is het.")
 	form.Set(last+"o1.text", "Fout")
 	form.Set(last+"o1.explanation", "Toch niet.")
+	form.Set("version", "1") // the refused publish above was kept as draft 1
+	form.Set("action", "publish")
 	r = trainer.PostForm(path, form)
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Een nieuwe vraag uit de browser.") {
 		t.Fatalf("add a question: status %d; page says %q", r.Status, r.Flash())

@@ -1,6 +1,7 @@
 package authoring
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -36,8 +37,14 @@ type quizData struct {
 	Module    *Module
 	PassMark  string
 	Questions []questionView
-	Problems  []string
-	Kinds     []string
+	// Problem is the message above the form; Problems lists the reasons.
+	Problem  string
+	Problems []string
+	Kinds    []string
+	// Version is the quiz revision the form is based on; Pending says that
+	// it is a draft learners do not see yet.
+	Version int
+	Pending bool
 }
 
 func quizView(m *Module, passMark string, q content.Quiz) quizData {
@@ -66,12 +73,14 @@ func (a *Authoring) quizForm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q, err := a.store.Quiz(c.Request.Context(), m.ID)
+	qd, err := a.store.QuizDraft(c.Request.Context(), m.ID)
 	if err != nil {
 		a.fail(c, err)
 		return
 	}
-	a.render.HTML(c, http.StatusOK, "authoring/quiz", t(c, "authoring.quiz.title", m.Title), quizView(m, strconv.Itoa(q.PassMark), q))
+	d := quizView(m, strconv.Itoa(qd.Quiz.PassMark), qd.Quiz)
+	d.Version, d.Pending = qd.Version, qd.Pending
+	a.render.HTML(c, http.StatusOK, "authoring/quiz", t(c, "authoring.quiz.title", m.Title), d)
 }
 
 // bindQuiz reads the quiz form. Empty option rows and an empty new
@@ -124,24 +133,107 @@ func bindQuiz(c *gin.Context) (content.Quiz, string) {
 	return q, pass
 }
 
+// saveQuiz handles the quiz editor's two buttons: save (a draft, as a new
+// revision) and publish (a revision that becomes the learners' quiz when it
+// passes the importer's checks).
 func (a *Authoring) saveQuiz(c *gin.Context) {
 	m, ok := a.module(c)
 	if !ok {
 		return
 	}
+	ctx := c.Request.Context()
 	q, pass := bindQuiz(c)
-	ps, err := a.store.SaveQuiz(c.Request.Context(), m.ID, q)
-	if err != nil {
+	base, _ := strconv.Atoi(c.PostForm("version"))
+	publish := c.PostForm("action") == "publish"
+	d := quizView(m, pass, q)
+	d.Version = base
+	version, ps, err := a.store.SaveQuiz(ctx, m.ID, q, base, publish, viewerID(c))
+	switch {
+	case errors.Is(err, ErrStale):
+		// Another trainer saved the quiz first: keep this trainer's form,
+		// based on the newest version so that a deliberate second save
+		// replaces it (both stay in the revisions).
+		cur, err := a.store.QuizDraft(ctx, m.ID)
+		if err != nil {
+			a.fail(c, err)
+			return
+		}
+		d.Version, d.Pending = cur.Version, true
+		d.Problem = t(c, "authoring.err.quizstale", cur.Version)
+		a.render.HTML(c, http.StatusConflict, "authoring/quiz", t(c, "authoring.quiz.title", m.Title), d)
+		return
+	case err != nil:
 		a.fail(c, err)
 		return
-	}
-	if len(ps) > 0 {
-		d := quizView(m, pass, q)
+	case len(ps) > 0:
+		d.Version, d.Pending = version, true
+		d.Problem = t(c, "authoring.quiz.refused")
 		for _, p := range ps {
 			d.Problems = append(d.Problems, p.Reason)
 		}
 		a.render.HTML(c, http.StatusUnprocessableEntity, "authoring/quiz", t(c, "authoring.quiz.title", m.Title), d)
 		return
 	}
-	web.Redirect(c, "/auteur/modules/"+m.Slug+"/quiz", "ok", t(c, "authoring.flash.quizsaved"))
+	msg := t(c, "authoring.flash.quizdraft")
+	if publish {
+		msg = t(c, "authoring.flash.quizsaved")
+	}
+	web.Redirect(c, "/auteur/modules/"+m.Slug+"/quiz", "ok", msg)
+}
+
+type quizRevisionsData struct {
+	Module    *Module
+	Revisions []QuizRevision
+	Revision  *QuizRevision
+}
+
+func (a *Authoring) quizRevisions(c *gin.Context) {
+	m, ok := a.module(c)
+	if !ok {
+		return
+	}
+	rs, err := a.store.QuizRevisions(c.Request.Context(), m.ID)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	a.render.HTML(c, http.StatusOK, "authoring/quiz_revisions", t(c, "authoring.quizrev.title", m.Title), quizRevisionsData{Module: m, Revisions: rs})
+}
+
+func (a *Authoring) quizRevision(c *gin.Context) (*Module, *QuizRevision, bool) {
+	m, ok := a.module(c)
+	if !ok {
+		return nil, nil, false
+	}
+	id, err := strconv.ParseInt(c.Param("rev"), 10, 64)
+	if err != nil {
+		a.render.Error(c, http.StatusNotFound, nil)
+		return nil, nil, false
+	}
+	r, err := a.store.QuizRevision(c.Request.Context(), m.ID, id)
+	if err != nil {
+		a.fail(c, err)
+		return nil, nil, false
+	}
+	return m, r, true
+}
+
+func (a *Authoring) showQuizRevision(c *gin.Context) {
+	m, r, ok := a.quizRevision(c)
+	if !ok {
+		return
+	}
+	a.render.HTML(c, http.StatusOK, "authoring/quiz_revision", t(c, "authoring.quizrev.one", r.Version, m.Title), quizRevisionsData{Module: m, Revision: r})
+}
+
+func (a *Authoring) restoreQuizRevision(c *gin.Context) {
+	m, r, ok := a.quizRevision(c)
+	if !ok {
+		return
+	}
+	if _, err := a.store.RestoreQuizRevision(c.Request.Context(), m.ID, r.ID, viewerID(c)); err != nil {
+		a.fail(c, err)
+		return
+	}
+	web.Redirect(c, "/auteur/modules/"+m.Slug+"/quiz", "ok", t(c, "authoring.flash.restored", r.Version))
 }

@@ -132,7 +132,7 @@ func (s *Store) UpdateModule(ctx context.Context, id int64, slug string, base ti
 	}
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE modules SET title = $2, summary = $3, minutes = $4, intro_md = $5, intro_html = $6,
-			policy_md = $7, policy_html = $8, updated_at = now()
+			policy_md = $7, policy_html = $8, fields_edited_in_browser_at = now(), updated_at = now()
 		WHERE id = $1 AND date_trunc('microseconds', updated_at) = $9`, id, f.Title, f.Summary, f.Minutes, f.IntroMD, intro, f.PolicyMD, policy, base)
 	if err != nil {
 		return fmt.Errorf("authoring: update module %d: %w", id, err)
@@ -501,6 +501,11 @@ func (s *Store) MoveLesson(ctx context.Context, moduleID int64, slug string, del
 			WHERE module_id = $1 AND (slug = $2 OR position = $4::int)
 			  AND EXISTS (SELECT 1 FROM lessons WHERE module_id = $1 AND position = $4::int)`, moduleID, slug, pos, pos+delta)
 		if err != nil {
+			return fmt.Errorf("authoring: move lesson %q: %w", slug, err)
+		}
+		// An import keeps an order chosen in the browser like a lesson
+		// edited there: it reports a conflict instead of undoing it.
+		if _, err := tx.ExecContext(ctx, `UPDATE modules SET order_edited_in_browser_at = now() WHERE id = $1`, moduleID); err != nil {
 			return fmt.Errorf("authoring: move lesson %q: %w", slug, err)
 		}
 		return nil

@@ -14,6 +14,7 @@ import (
 	"nabij.be/leerplatform/courses"
 	"nabij.be/leerplatform/internal/catalog"
 	"nabij.be/leerplatform/internal/content"
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/database/dbtest"
 )
 
@@ -225,7 +226,7 @@ func TestPublishRefusesBrokenContent(t *testing.T) {
 	for i := range q.Questions[0].Options {
 		q.Questions[0].Options[i].Correct = false
 	}
-	ps, err := s.SaveQuiz(ctx, m.ID, q)
+	_, ps, err := s.SaveQuiz(ctx, m.ID, q, 0, true, 0)
 	if err != nil || len(ps) == 0 || !strings.Contains(ps.Error(), "juist antwoord") {
 		t.Errorf("quiz without a correct answer: problems %v, err %v; want a problem about 'juist antwoord'", ps, err)
 	}
@@ -483,5 +484,179 @@ func TestDeleteLesson(t *testing.T) {
 	}
 	if err := s.DeleteLesson(ctx, m.ID, ls[1].Slug); err == nil {
 		t.Errorf("deleting a missing lesson: no error")
+	}
+}
+
+// quizText is the module's published quiz as learners get it.
+func quizText(t *testing.T, db *sqlx.DB, moduleID int64) string {
+	t.Helper()
+	var s string
+	if err := db.Get(&s, `SELECT m.pass_mark || ':' || coalesce(string_agg(q.slug || '=' || q.text, '|' ORDER BY q.position), '')
+		FROM modules m LEFT JOIN questions q ON q.module_id = m.id WHERE m.id = $1 GROUP BY m.pass_mark`, moduleID); err != nil {
+		t.Fatalf("published quiz: %v", err)
+	}
+	return s
+}
+
+func TestQuizDraftsRevisionsAndPublish(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	before := quizText(t, db, m.ID)
+	d, err := s.QuizDraft(ctx, m.ID)
+	if err != nil || d.Version != 0 || d.Pending {
+		t.Fatalf("quiz never saved in the browser: %+v, err %v; want version 0, not pending", d, err)
+	}
+
+	// A draft is stored as a revision; learners keep the published quiz.
+	q := d.Quiz
+	q.Questions[0].Text = "Concepttekst van de trainer?"
+	v, ps, err := s.SaveQuiz(ctx, m.ID, q, 0, false, 0)
+	if err != nil || len(ps) != 0 || v != 1 {
+		t.Fatalf("save quiz draft: version %d, problems %v, err %v; want version 1", v, ps, err)
+	}
+	if got := quizText(t, db, m.ID); got != before {
+		t.Errorf("a quiz draft changed the published quiz:\n got %s\nwant %s", got, before)
+	}
+	d, _ = s.QuizDraft(ctx, m.ID)
+	if !d.Pending || d.Version != 1 || d.Quiz.Questions[0].Text != "Concepttekst van de trainer?" {
+		t.Errorf("editor after a draft save: %+v, want the pending draft, version 1", d)
+	}
+
+	// A save based on an older version is refused.
+	if _, _, err := s.SaveQuiz(ctx, m.ID, q, 0, false, 0); !errors.Is(err, ErrStale) {
+		t.Errorf("save based on version 0 after version 1: err %v, want ErrStale", err)
+	}
+
+	// Publishing a question without a correct answer is refused; the draft
+	// is kept as revision 2 and learners still see the old quiz.
+	bad := d.Quiz
+	bad.Questions = append([]content.Question(nil), d.Quiz.Questions...)
+	bad.Questions[0].Options = append([]content.Option(nil), d.Quiz.Questions[0].Options...)
+	for i := range bad.Questions[0].Options {
+		bad.Questions[0].Options[i].Correct = false
+	}
+	v, ps, err = s.SaveQuiz(ctx, m.ID, bad, 1, true, 0)
+	if err != nil || v != 2 || !strings.Contains(ps.Error(), "juist antwoord") {
+		t.Errorf("publish without a correct answer: version %d, problems %v, err %v; want version 2 refused about 'juist antwoord'", v, ps, err)
+	}
+	if got := quizText(t, db, m.ID); got != before {
+		t.Errorf("a refused quiz was published: %s", got)
+	}
+
+	// Restore revision 1 (a new revision 3) and publish it.
+	rs, err := s.QuizRevisions(ctx, m.ID)
+	if err != nil || len(rs) != 2 || rs[0].Version != 2 || rs[1].Version != 1 {
+		t.Fatalf("quiz revisions = %+v, err %v; want versions 2, 1", rs, err)
+	}
+	if v, err := s.RestoreQuizRevision(ctx, m.ID, rs[1].ID, 0); err != nil || v != 3 {
+		t.Fatalf("restore revision 1: version %d, err %v; want 3", v, err)
+	}
+	d, _ = s.QuizDraft(ctx, m.ID)
+	if d.Version != 3 || d.Quiz.Questions[0].Text != "Concepttekst van de trainer?" {
+		t.Fatalf("after restoring revision 1: %+v", d)
+	}
+	if _, ps, err := s.SaveQuiz(ctx, m.ID, d.Quiz, 3, true, 0); err != nil || len(ps) != 0 {
+		t.Fatalf("publish the restored quiz: problems %v, err %v", ps, err)
+	}
+	if got := quizText(t, db, m.ID); !strings.Contains(got, "Concepttekst van de trainer?") {
+		t.Errorf("published quiz = %s, want the trainer's question", got)
+	}
+	d, _ = s.QuizDraft(ctx, m.ID)
+	if d.Pending || d.Version != 4 {
+		t.Errorf("after publishing: %+v, want version 4, not pending", d)
+	}
+	rs, _ = s.QuizRevisions(ctx, m.ID)
+	if len(rs) != 4 || !rs[0].Published || rs[1].Published {
+		t.Errorf("revisions after publishing: %d, newest published %v; want 4 with only the newest (and none older) published", len(rs), rs[0].Published)
+	}
+	if _, err := s.QuizRevision(ctx, m.ID+1000, rs[0].ID); !errors.Is(err, database.ErrNotFound) {
+		t.Errorf("a revision through another module: err %v, want ErrNotFound", err)
+	}
+}
+
+// TestImportKeepsModuleQuizAndOrderEditedInBrowser: module fields, the
+// quiz and the lesson order follow the import rule of lessons.
+func TestImportKeepsModuleQuizAndOrderEditedInBrowser(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	im := catalog.NewImporter(db, content.NewRenderer())
+	err := s.UpdateModule(ctx, m.ID, m.Slug, m.Updated, ModuleFields{Title: "Titel uit de browser", Summary: m.Summary, Minutes: m.Minutes, IntroMD: m.IntroMD, PolicyMD: m.PolicyMD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := s.QuizDraft(ctx, m.ID)
+	d.Quiz.PassMark = 90
+	if _, ps, err := s.SaveQuiz(ctx, m.ID, d.Quiz, 0, true, 0); err != nil || len(ps) > 0 {
+		t.Fatalf("publish quiz: %v %v", ps, err)
+	}
+	ls, _ := s.Lessons(ctx, m.ID)
+	if err := s.MoveLesson(ctx, m.ID, ls[0].Slug, 1); err != nil {
+		t.Fatal(err)
+	}
+	order := func() string {
+		var o string
+		db.Get(&o, `SELECT string_agg(slug, ',' ORDER BY position) FROM lessons WHERE module_id = $1`, m.ID)
+		return o
+	}
+	browserOrder := order()
+	state := func() string {
+		var st string
+		db.Get(&st, `SELECT title || '|' || pass_mark FROM modules WHERE id = $1`, m.ID)
+		return st + "|" + order()
+	}
+	want := "Titel uit de browser|90|" + browserOrder
+
+	// Unchanged files: the browser versions stay, no conflicts.
+	c, _ := content.NewRenderer().Parse(courses.FS)
+	rep, err := im.Import(ctx, c)
+	if err != nil || len(rep.Conflicts) != 0 || state() != want {
+		t.Errorf("import of unchanged files: conflicts %q, err %v, state %q; want none and %q", rep.Conflicts, err, state(), want)
+	}
+
+	// Files that change module.md, quiz.yaml and the order: three
+	// conflicts, the browser versions stay, the rest of the module is
+	// imported.
+	c, _ = content.NewRenderer().Parse(courses.FS)
+	cm := &c.Modules[0]
+	cm.Title, cm.Hash = "Titel uit het bestand", "changed"
+	cm.Quiz.PassMark = 60
+	cm.Lessons[len(cm.Lessons)-1], cm.Lessons[len(cm.Lessons)-2] = cm.Lessons[len(cm.Lessons)-2], cm.Lessons[len(cm.Lessons)-1]
+	for i := range cm.Lessons {
+		cm.Lessons[i].Position = i + 1
+	}
+	rep, err = im.Import(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(rep.Conflicts, "\n")
+	for _, w := range []string{"module.md", "quiz.yaml", "reordered"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("conflicts %q: none about %s", rep.Conflicts, w)
+		}
+	}
+	if state() != want {
+		t.Errorf("an import overwrote browser edits: state %q, want %q", state(), want)
+	}
+	// Reported again until resolved.
+	if rep, _ = im.Import(ctx, c); len(rep.Conflicts) != 3 {
+		t.Errorf("second import: conflicts %q, want the same three", rep.Conflicts)
+	}
+
+	// Forced: the files win, and the marks are cleared.
+	rep, err = im.ImportWith(ctx, c, catalog.ImportOptions{Force: true})
+	if err != nil || len(rep.Conflicts) != 0 {
+		t.Fatalf("forced import: conflicts %q, err %v", rep.Conflicts, err)
+	}
+	slugs := make([]string, len(cm.Lessons))
+	for i, l := range cm.Lessons {
+		slugs[i] = l.Slug
+	}
+	if got, w := state(), "Titel uit het bestand|60|"+strings.Join(slugs, ","); got != w {
+		t.Errorf("after a forced import: %q, want %q", got, w)
+	}
+	if rep, err = im.Import(ctx, c); err != nil || !rep.NoChanges() || len(rep.Conflicts) != 0 {
+		t.Errorf("import after the forced one: %v, err %v; want no changes", rep, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -84,20 +85,92 @@ func (im *Importer) ImportWith(ctx context.Context, c *content.Course, opts Impo
 	return rep, nil
 }
 
+// moduleRow is what the importer compares a module.md and quiz.yaml with.
+type moduleRow struct {
+	ID           int64   `db:"id"`
+	SourceHash   string  `db:"source_hash"`
+	Position     int     `db:"position"`
+	Title        string  `db:"title"`
+	Summary      string  `db:"summary"`
+	Minutes      int     `db:"minutes"`
+	IntroMD      string  `db:"intro_md"`
+	PolicyMD     string  `db:"policy_md"`
+	FieldsEdited bool    `db:"fields_edited"`
+	QuizEdited   bool    `db:"quiz_edited"`
+	OrderEdited  bool    `db:"order_edited"`
+	FieldsHash   *string `db:"source_fields_hash"`
+	QuizHash     *string `db:"source_quiz_hash"`
+	Order        *string `db:"source_order"`
+}
+
+// fieldsHash and quizHash identify what module.md's fields and quiz.yaml
+// said at an import, so that a later import can tell whether the file
+// changed since.
+func fieldsHash(m *content.Module) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{m.Title, m.Summary, fmt.Sprint(m.Minutes), m.IntroMD, m.PolicyMD}, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
+func quizHash(q content.Quiz) string {
+	// Compare texts as the importer stores them: trimmed.
+	n := content.Quiz{PassMark: q.PassMark}
+	for _, qu := range q.Questions {
+		c := content.Question{ID: qu.ID, Kind: qu.Kind, Text: strings.TrimSpace(qu.Text)}
+		for _, o := range qu.Options {
+			c.Options = append(c.Options, content.Option{Text: strings.TrimSpace(o.Text), Correct: o.Correct, Explanation: strings.TrimSpace(o.Explanation)})
+		}
+		n.Questions = append(n.Questions, c)
+	}
+	b, _ := json.Marshal(n)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func lessonOrder(m *content.Module) string {
+	slugs := make([]string, len(m.Lessons))
+	for i, l := range m.Lessons {
+		slugs[i] = l.Slug
+	}
+	return strings.Join(slugs, ",")
+}
+
+// importModule upserts one module. Its fields, its quiz and its lesson
+// order follow the rule for lessons: a part that a trainer changed in the
+// browser is kept when its file is unchanged since the last import, and is
+// reported as a conflict and kept when the file changed, unless opts.Force.
 func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Module, opts ImportOptions, rep *ImportReport) error {
 	base := "/media/" + m.Slug + "/"
-	var existing struct {
-		ID         int64  `db:"id"`
-		SourceHash string `db:"source_hash"`
-		Position   int    `db:"position"`
-	}
-	err := tx.GetContext(ctx, &existing, `SELECT id, source_hash, position FROM modules WHERE slug = $1`, m.Slug)
+	var existing moduleRow
+	err := tx.GetContext(ctx, &existing, `
+		SELECT id, source_hash, position, title, summary, minutes, intro_md, policy_md,
+			fields_edited_in_browser_at IS NOT NULL AS fields_edited, quiz_edited_in_browser_at IS NOT NULL AS quiz_edited,
+			order_edited_in_browser_at IS NOT NULL AS order_edited, source_fields_hash, source_quiz_hash, source_order
+		FROM modules WHERE slug = $1 FOR UPDATE`, m.Slug)
 	err = database.NotFound(err)
 	if err != nil && err != database.ErrNotFound {
 		return err
 	}
 	moduleID := existing.ID
-	if err == database.ErrNotFound || existing.SourceHash != m.Hash || existing.Position != m.Position {
+	fHash, qHash := fieldsHash(m), quizHash(m.Quiz)
+	// keepFields and keepQuiz: the browser version stays.
+	keepFields := existing.FieldsEdited && !opts.Force
+	keepQuiz := existing.QuizEdited && !opts.Force
+	if keepFields && (existing.FieldsHash == nil || *existing.FieldsHash != fHash) &&
+		(existing.Title != m.Title || existing.Summary != m.Summary || existing.Minutes != m.Minutes ||
+			strings.TrimSpace(existing.IntroMD) != strings.TrimSpace(m.IntroMD) || strings.TrimSpace(existing.PolicyMD) != strings.TrimSpace(m.PolicyMD)) {
+		rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("module %s: title, summary, minutes, intro or policy summary edited in the browser and changed in %s/module.md; kept the browser version (import with --force to overwrite)", m.Slug, m.Dir))
+	}
+	if keepQuiz && (existing.QuizHash == nil || *existing.QuizHash != qHash) {
+		cur, err := currentQuiz(ctx, tx, existing.ID)
+		if err != nil {
+			return err
+		}
+		if quizHash(cur) != qHash {
+			rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("module %s: quiz edited in the browser and changed in %s/quiz.yaml; kept the browser version (import with --force to overwrite)", m.Slug, m.Dir))
+		}
+	}
+	if err == database.ErrNotFound || existing.SourceHash != m.Hash || existing.Position != m.Position ||
+		(opts.Force && (existing.FieldsEdited || existing.QuizEdited)) {
 		intro, err := im.renderer.Render(m.IntroMD, base)
 		if err != nil {
 			return err
@@ -106,16 +179,29 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 		if err != nil {
 			return err
 		}
+		// $12 and $13 keep the browser's fields and quiz (pass mark) as
+		// they are.
 		err = tx.GetContext(ctx, &moduleID, `
-			INSERT INTO modules (slug, position, title, summary, minutes, intro_md, intro_html, policy_md, policy_html, pass_mark, source_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			INSERT INTO modules (slug, position, title, summary, minutes, intro_md, intro_html, policy_md, policy_html, pass_mark, source_hash,
+				source_fields_hash, source_quiz_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $14, $15)
 			ON CONFLICT (slug) DO UPDATE SET
-				position = EXCLUDED.position, title = EXCLUDED.title, summary = EXCLUDED.summary,
-				minutes = EXCLUDED.minutes, intro_md = EXCLUDED.intro_md, intro_html = EXCLUDED.intro_html,
-				policy_md = EXCLUDED.policy_md, policy_html = EXCLUDED.policy_html,
-				pass_mark = EXCLUDED.pass_mark, source_hash = EXCLUDED.source_hash, updated_at = now()
+				position = EXCLUDED.position, source_hash = EXCLUDED.source_hash, updated_at = now(),
+				title = CASE WHEN $12 THEN modules.title ELSE EXCLUDED.title END,
+				summary = CASE WHEN $12 THEN modules.summary ELSE EXCLUDED.summary END,
+				minutes = CASE WHEN $12 THEN modules.minutes ELSE EXCLUDED.minutes END,
+				intro_md = CASE WHEN $12 THEN modules.intro_md ELSE EXCLUDED.intro_md END,
+				intro_html = CASE WHEN $12 THEN modules.intro_html ELSE EXCLUDED.intro_html END,
+				policy_md = CASE WHEN $12 THEN modules.policy_md ELSE EXCLUDED.policy_md END,
+				policy_html = CASE WHEN $12 THEN modules.policy_html ELSE EXCLUDED.policy_html END,
+				source_fields_hash = CASE WHEN $12 THEN modules.source_fields_hash ELSE EXCLUDED.source_fields_hash END,
+				fields_edited_in_browser_at = CASE WHEN $12 THEN modules.fields_edited_in_browser_at END,
+				pass_mark = CASE WHEN $13 THEN modules.pass_mark ELSE EXCLUDED.pass_mark END,
+				source_quiz_hash = CASE WHEN $13 THEN modules.source_quiz_hash ELSE EXCLUDED.source_quiz_hash END,
+				quiz_edited_in_browser_at = CASE WHEN $13 THEN modules.quiz_edited_in_browser_at END
 			RETURNING id`,
-			m.Slug, m.Position, m.Title, m.Summary, m.Minutes, m.IntroMD, intro, m.PolicyMD, policy, m.Quiz.PassMark, m.Hash)
+			m.Slug, m.Position, m.Title, m.Summary, m.Minutes, m.IntroMD, intro, m.PolicyMD, policy, m.Quiz.PassMark, m.Hash,
+			keepFields, keepQuiz, fHash, qHash)
 		if err != nil {
 			return err
 		}
@@ -127,14 +213,49 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 		if err := im.importMedia(ctx, tx, moduleID, m.Media, opts); err != nil {
 			return err
 		}
-		if err := im.importQuiz(ctx, tx, moduleID, m.Quiz); err != nil {
-			return err
+		if !keepQuiz {
+			if err := im.importQuiz(ctx, tx, moduleID, m.Quiz); err != nil {
+				return err
+			}
 		}
 	}
-	return im.importLessons(ctx, tx, moduleID, m, base, opts, rep)
+	return im.importLessons(ctx, tx, moduleID, m, base, &existing, opts, rep)
 }
 
-func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int64, m *content.Module, base string, opts ImportOptions, rep *ImportReport) error {
+// currentQuiz reads a module's stored quiz in the quiz.yaml shape.
+func currentQuiz(ctx context.Context, tx *sqlx.Tx, moduleID int64) (content.Quiz, error) {
+	var q content.Quiz
+	if err := tx.GetContext(ctx, &q.PassMark, `SELECT pass_mark FROM modules WHERE id = $1`, moduleID); err != nil {
+		return q, err
+	}
+	var rows []struct {
+		Slug        string  `db:"slug"`
+		Kind        string  `db:"kind"`
+		QText       string  `db:"qtext"`
+		Text        *string `db:"text"`
+		Correct     *bool   `db:"correct"`
+		Explanation *string `db:"explanation"`
+	}
+	err := tx.SelectContext(ctx, &rows, `
+		SELECT q.slug, q.kind, q.text AS qtext, o.text, o.correct, o.explanation
+		FROM questions q LEFT JOIN options o ON o.question_id = q.id
+		WHERE q.module_id = $1 ORDER BY q.position, q.id, o.position`, moduleID)
+	if err != nil {
+		return q, err
+	}
+	for i, r := range rows {
+		if i == 0 || rows[i-1].Slug != r.Slug {
+			q.Questions = append(q.Questions, content.Question{ID: r.Slug, Kind: r.Kind, Text: r.QText})
+		}
+		if r.Text != nil {
+			qu := &q.Questions[len(q.Questions)-1]
+			qu.Options = append(qu.Options, content.Option{Text: *r.Text, Correct: *r.Correct, Explanation: *r.Explanation})
+		}
+	}
+	return q, nil
+}
+
+func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int64, m *content.Module, base string, mod *moduleRow, opts ImportOptions, rep *ImportReport) error {
 	type row struct {
 		Slug       string `db:"slug"`
 		SourceHash string `db:"source_hash"`
@@ -142,20 +263,40 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 		Edited     bool   `db:"edited"`
 	}
 	var rows []row
-	if err := tx.SelectContext(ctx, &rows, `SELECT slug, source_hash, position, edited_in_browser_at IS NOT NULL AS edited FROM lessons WHERE module_id = $1`, moduleID); err != nil {
+	if err := tx.SelectContext(ctx, &rows, `SELECT slug, source_hash, position, edited_in_browser_at IS NOT NULL AS edited FROM lessons WHERE module_id = $1 ORDER BY position, id`, moduleID); err != nil {
 		return err
 	}
 	old := map[string]row{}
+	next := 1 // the position after the last lesson
+	current := make([]string, 0, len(rows))
 	for _, r := range rows {
 		old[r.Slug] = r
+		current = append(current, r.Slug)
+		next = r.Position + 1
 	}
-	// Positions are unique per module only after the import, so move the
-	// existing ones out of the way first when the order changes.
+	// A lesson order changed in the browser follows the rule for lessons:
+	// kept when the files' order is unchanged since the last import, a
+	// conflict (and kept) when it changed, unless opts.Force. Lessons new in
+	// the files then go after the existing ones.
+	order := lessonOrder(m)
+	keepOrder := mod.OrderEdited && !opts.Force
+	if keepOrder && (mod.Order == nil || *mod.Order != order) && strings.Join(current, ",") != order {
+		rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("module %s: lessons reordered in the browser and ordered differently in the files; kept the browser order (import with --force to overwrite)", m.Slug))
+	}
 	keep := make([]string, 0, len(m.Lessons))
 	for _, l := range m.Lessons {
 		keep = append(keep, l.Slug)
 		o, found := old[l.Slug]
-		if found && o.SourceHash == l.Hash && o.Position == l.Position && !(o.Edited && opts.Force) {
+		pos := l.Position
+		if keepOrder {
+			if found {
+				pos = o.Position
+			} else {
+				pos = next
+				next++
+			}
+		}
+		if found && o.SourceHash == l.Hash && o.Position == pos && !(o.Edited && opts.Force) {
 			continue
 		}
 		if found && o.Edited && !opts.Force {
@@ -163,6 +304,12 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 			// changed file is a conflict the trainer must resolve.
 			if o.SourceHash != l.Hash {
 				rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("lesson %s/%s: edited in the browser and changed in %s; kept the browser version (import with --force to overwrite)", m.Slug, l.Slug, l.File))
+			}
+			if o.Position != pos {
+				if _, err := tx.ExecContext(ctx, `UPDATE lessons SET position = $3 WHERE module_id = $1 AND slug = $2`, moduleID, l.Slug, pos); err != nil {
+					return fmt.Errorf("lesson %s: %w", l.Slug, err)
+				}
+				rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: moved", m.Slug, l.Slug))
 			}
 			continue
 		}
@@ -177,7 +324,7 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 				position = EXCLUDED.position, title = EXCLUDED.title, minutes = EXCLUDED.minutes,
 				body_md = EXCLUDED.body_md, body_html = EXCLUDED.body_html, body_text = EXCLUDED.body_text,
 				source_hash = EXCLUDED.source_hash, edited_in_browser_at = NULL, updated_at = now()`,
-			moduleID, l.Slug, l.Position, l.Title, l.Minutes, l.BodyMD, html, im.renderer.PlainText(html), l.Hash)
+			moduleID, l.Slug, pos, l.Title, l.Minutes, l.BodyMD, html, im.renderer.PlainText(html), l.Hash)
 		if err != nil {
 			return fmt.Errorf("lesson %s: %w", l.Slug, err)
 		}
@@ -205,6 +352,13 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 	}
 	for _, s := range removed {
 		rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: removed", m.Slug, s))
+	}
+	if !keepOrder {
+		// The files' order is the order now: remember it.
+		if _, err := tx.ExecContext(ctx, `UPDATE modules SET source_order = $2, order_edited_in_browser_at = NULL
+			WHERE id = $1 AND (source_order IS DISTINCT FROM $2 OR order_edited_in_browser_at IS NOT NULL)`, moduleID, order); err != nil {
+			return err
+		}
 	}
 	if len(removed) > 0 {
 		// The removed lessons' progress went with them: keep the stored
