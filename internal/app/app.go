@@ -3,7 +3,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -39,6 +38,7 @@ type App struct {
 	markdown *content.Renderer
 	engine   *gin.Engine
 	catalog  *catalog.Catalog
+	accounts *auth.Auth
 	stop     context.CancelFunc // ends background work: the catalogue's change listener
 }
 
@@ -82,6 +82,7 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	accounts := auth.New(db, render, cfg, mailer, certNames, log)
+	a.accounts = accounts
 	e.Use(accounts.Session()) // before every route: it identifies the person
 	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	e.GET("/readyz", a.ready)
@@ -172,9 +173,8 @@ func (a *App) setLanguage(c *gin.Context) {
 	}
 	// A signed-in person's pages follow their profile's language: change it.
 	if v := web.CurrentViewer(c); v != nil {
-		if _, err := a.db.ExecContext(c.Request.Context(),
-			`UPDATE users SET lang = $2 WHERE id = $1 AND deleted_at IS NULL`, v.UserID, lang); err != nil {
-			a.render.Error(c, http.StatusInternalServerError, fmt.Errorf("app: save language: %w", err))
+		if err := a.accounts.SetLanguage(c.Request.Context(), v.UserID, lang); err != nil {
+			a.render.Error(c, http.StatusInternalServerError, err)
 			return
 		}
 	}

@@ -110,3 +110,29 @@ func TestCachedDoneLessonsFollowOtherInstance(t *testing.T) {
 		return !strings.Contains(cb.Get(lessonPath).Body, "Markeer als gelezen")
 	})
 }
+
+// TestCachedSessionFollowsOwnChanges: with the caches on, the page right
+// after saving the profile or choosing a language shows the new name and
+// language at once, not the cached session's old ones.
+func TestCachedSessionFollowsOwnChanges(t *testing.T) {
+	db, u := apptest.NewCurriculumDB(t)
+	env := apptest.NewWithConfig(t, db, u, withCaches)
+	org := env.CreateOrg("OCMW Tweeling")
+	_, pw := env.CreateUser(org, "learner", "lies@tweeling.example", "Lies Tweeling")
+	c := env.Client()
+	c.Login("lies@tweeling.example", pw)
+	for i := range 10 {
+		lang, html := "en", `<html lang="en">`
+		if i%2 == 1 {
+			lang, html = "nl", `<html lang="nl-BE">`
+		}
+		if r := c.PostForm("/taal", url.Values{"taal": {lang}, "terug": {"/profiel"}}); !strings.Contains(r.Body, html) {
+			t.Fatalf("round %d: page after choosing %s is not in that language", i, lang)
+		}
+		name := "Lies Nieuw " + string(rune('A'+i))
+		r := c.PostForm("/profiel", url.Values{"naam": {name}, "taal": {lang}})
+		if !strings.Contains(r.Body, `value="`+name+`"`) || !strings.Contains(r.Body, html) {
+			t.Fatalf("round %d: profile page after saving does not show name %q in %s (flash %q)", i, name, lang, r.Flash())
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode"
@@ -77,5 +79,21 @@ func (a *Auth) saveProfile(c *gin.Context) {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
+	// At once here, so the next page shows the change; other instances
+	// hear it from the database.
+	a.sessions.memo.DropOwner(v.UserID)
 	web.Redirect(c, "/profiel", "ok", tr(lang, "auth.profile.saved"))
+}
+
+// SetLanguage stores a signed-in person's UI language, which their pages
+// follow from the next request on.
+func (a *Auth) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	if !i18n.Supported(lang) {
+		return fmt.Errorf("auth: unsupported language %q", lang)
+	}
+	if _, err := a.db.ExecContext(ctx, `UPDATE users SET lang = $2 WHERE id = $1 AND deleted_at IS NULL`, userID, lang); err != nil {
+		return fmt.Errorf("auth: save language of user %d: %w", userID, err)
+	}
+	a.sessions.memo.DropOwner(userID)
+	return nil
 }
