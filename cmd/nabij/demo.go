@@ -27,6 +27,11 @@ var demoAccounts = []auth.NewAccount{
 // prints their logins. Running it again changes nothing but resets the
 // demo passwords.
 func demo(ctx context.Context, _ *slog.Logger, args []string) error {
+	// Arguments first: a wrong one writes nothing.
+	learners, err := learnersFlag(args)
+	if err != nil {
+		return err
+	}
 	db, _, err := openDatabase(ctx)
 	if err != nil {
 		return err
@@ -44,5 +49,5 @@ func demo(ctx context.Context, _ *slog.Logger, args []string) error {
 		return err
 	}
 	fmt.Printf("  %s has completed module 1 and has its certificate.\n", demoAccounts[3].Email)
-	return seedLearners(ctx, db, args)
+	return seedLearners(ctx, db, learners)
 }

@@ -18,10 +18,9 @@ const demoOrganisation = "OCMW Demodorp"
 // random progress, spread over teams, to the demo organisation, for trying
 // the reports and benchmarking them. Without the flag it does nothing.
 // Running it again adds nobody twice.
-func seedLearners(ctx context.Context, db *sqlx.DB, args []string) error {
-	n, err := learnersFlag(args)
-	if err != nil || n == 0 {
-		return err
+func seedLearners(ctx context.Context, db *sqlx.DB, n int) error {
+	if n == 0 {
+		return nil
 	}
 	orgID, err := report.SeedOrganisation(ctx, db, demoOrganisation)
 	if err != nil {
@@ -35,13 +34,13 @@ func seedLearners(ctx context.Context, db *sqlx.DB, args []string) error {
 	return nil
 }
 
-// learnersFlag reads --learners N or --learners=N from args, ignoring the
-// other arguments (they belong to the rest of the demo command).
+// learnersFlag reads --learners N or --learners=N, the demo command's only
+// argument; anything else (a typo such as --learner) is an error.
 func learnersFlag(args []string) (int, error) {
 	for i, a := range args {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if !strings.HasPrefix(a, "-") || name != "learners" {
-			continue
+			return 0, fmt.Errorf("demo: unknown argument %q; usage: nabij demo [--learners N]", a)
 		}
 		if !hasValue {
 			if i+1 >= len(args) {
@@ -52,6 +51,13 @@ func learnersFlag(args []string) (int, error) {
 		n, err := strconv.Atoi(value)
 		if err != nil || n < 0 || n > 1_000_000 {
 			return 0, fmt.Errorf("demo: --learners %q: want a number from 0 to 1000000", value)
+		}
+		next := i + 1
+		if !hasValue {
+			next++
+		}
+		if next < len(args) {
+			return 0, fmt.Errorf("demo: unknown argument %q; usage: nabij demo [--learners N]", args[next])
 		}
 		return n, nil
 	}
