@@ -660,3 +660,40 @@ func TestImportKeepsModuleQuizAndOrderEditedInBrowser(t *testing.T) {
 		t.Errorf("import after the forced one: %v, err %v; want no changes", rep, err)
 	}
 }
+
+// TestExportOfBrowserEditsImportsWithoutConflict: a module exported after
+// browser edits and imported again is no conflict: the files say what the
+// browser version says.
+func TestExportOfBrowserEditsImportsWithoutConflict(t *testing.T) {
+	ctx := context.Background()
+	db, s := curriculum(t)
+	m := firstModule(t, s)
+	ls, _ := s.Lessons(ctx, m.ID)
+	d, _ := s.Draft(ctx, m.ID, ls[0].Slug)
+	if _, err := s.SaveAndPublish(ctx, m, d.Slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "## Browser\n\nNieuw.", BaseVersion: d.Version}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateModule(ctx, m.ID, m.Slug, m.Updated, ModuleFields{Title: "Andere titel", Summary: m.Summary, Minutes: m.Minutes, IntroMD: m.IntroMD, PolicyMD: m.PolicyMD}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MoveLesson(ctx, m.ID, ls[0].Slug, 1); err != nil {
+		t.Fatal(err)
+	}
+	files, err := s.Export(ctx, m.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteZip(&buf, files); err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	c, ps := content.NewRenderer().Parse(zr)
+	if ps != nil {
+		t.Fatalf("parse export: %v", ps)
+	}
+	rep, err := catalog.NewImporter(db, content.NewRenderer()).Import(ctx, c)
+	if err != nil || len(rep.Conflicts) != 0 {
+		t.Errorf("import of the module's own export: conflicts %q, err %v; want none", rep.Conflicts, err)
+	}
+}

@@ -261,9 +261,12 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 		SourceHash string `db:"source_hash"`
 		Position   int    `db:"position"`
 		Edited     bool   `db:"edited"`
+		Title      string `db:"title"`
+		Minutes    int    `db:"minutes"`
+		BodyMD     string `db:"body_md"`
 	}
 	var rows []row
-	if err := tx.SelectContext(ctx, &rows, `SELECT slug, source_hash, position, edited_in_browser_at IS NOT NULL AS edited FROM lessons WHERE module_id = $1 ORDER BY position, id`, moduleID); err != nil {
+	if err := tx.SelectContext(ctx, &rows, `SELECT slug, source_hash, position, edited_in_browser_at IS NOT NULL AS edited, title, minutes, body_md FROM lessons WHERE module_id = $1 ORDER BY position, id`, moduleID); err != nil {
 		return err
 	}
 	old := map[string]row{}
@@ -302,7 +305,10 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 		if found && o.Edited && !opts.Force {
 			// The trainer's browser version wins over an unchanged file; a
 			// changed file is a conflict the trainer must resolve.
-			if o.SourceHash != l.Hash {
+			// A file equal to the browser version (an exported ZIP) is no
+			// conflict.
+			same := o.Title == l.Title && o.Minutes == l.Minutes && strings.TrimSpace(o.BodyMD) == strings.TrimSpace(l.BodyMD)
+			if o.SourceHash != l.Hash && !same {
 				rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("lesson %s/%s: edited in the browser and changed in %s; kept the browser version (import with --force to overwrite)", m.Slug, l.Slug, l.File))
 			}
 			if o.Position != pos {
