@@ -12,6 +12,22 @@ import (
 	"nabij.be/leerplatform/internal/web"
 )
 
+// toLesson answers a GET of the mark-as-read address, where signing in again
+// after a session ended sends a learner who had clicked the button: back to
+// the lesson, whose button now works.
+func (l *Learning) toLesson(c *gin.Context) {
+	lesson, err := l.store.Lesson(c.Request.Context(), c.Param("module"), c.Param("lesson"))
+	if errors.Is(err, database.ErrNotFound) {
+		l.render.Error(c, http.StatusNotFound, nil)
+		return
+	}
+	if err != nil {
+		l.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/modules/"+lesson.ModuleSlug+"/"+lesson.Slug)
+}
+
 // markDone records a lesson as read and moves the learner on to the next
 // lesson, or to the quiz after the last one. A second click changes nothing.
 func (l *Learning) markDone(c *gin.Context) {

@@ -43,6 +43,7 @@ func (l *Learning) Routes(r gin.IRouter) {
 	g := r.Group("", auth.RequireUser())
 	g.GET("/mijn-leertraject", l.dashboard)
 	g.POST("/modules/:module/:lesson/gelezen", l.markDone)
+	g.GET("/modules/:module/:lesson/gelezen", l.toLesson)
 }
 
 // DoneLessons implements catalog.LessonExtras: the lessons of a module the
