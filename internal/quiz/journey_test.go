@@ -375,3 +375,21 @@ func TestSecurityMatrix(t *testing.T) {
 		t.Errorf("An's submitted attempts = %d, want 2 (her own two)", n)
 	}
 }
+
+// TestStartAddressByGet: signing in again after an ended session sends the
+// learner to the address of the form they had submitted; a GET of the
+// start address shows the quiz page instead of "page not found".
+func TestStartAddressByGet(t *testing.T) {
+	env := apptest.New(t)
+	org := env.CreateOrg("OCMW Teststad")
+	_, pw := env.CreateUser(org, "learner", "an@teststad.be", "An Peeters")
+	c := env.Client()
+	c.Login("an@teststad.be", pw)
+	r := c.Get("/quiz/" + moduleSlug + "/start")
+	if r.Status != http.StatusOK || r.URL.Path != "/quiz/"+moduleSlug {
+		t.Errorf("GET /quiz/%s/start: status %d on %s, want 200 on the quiz page; page says %q", moduleSlug, r.Status, r.URL.Path, r.Flash())
+	}
+	if n := count(t, env, `SELECT count(*) FROM quiz_attempts`); n != 0 {
+		t.Errorf("a GET started %d attempts, want 0", n)
+	}
+}

@@ -3,6 +3,7 @@ package quiz
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,6 +29,11 @@ func (q *Quiz) Routes(r gin.IRouter) {
 	g := r.Group("/quiz", auth.RequireUser())
 	g.GET("/:module", q.show)
 	g.POST("/:module/start", q.start)
+	// Signing in again after an ended session sends people to the address
+	// of the form they submitted: show the quiz, start nothing.
+	g.GET("/:module/start", func(c *gin.Context) {
+		c.Redirect(http.StatusSeeOther, "/quiz/"+url.PathEscape(c.Param("module")))
+	})
 	g.POST("/:module", q.submit)
 	g.GET("/:module/poging/:seq", q.review)
 }
