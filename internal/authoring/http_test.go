@@ -348,7 +348,7 @@ func TestZipRoundTripAndConflicts(t *testing.T) {
 	envB := apptest.NewEmpty(t, db, u)
 	trainerB := signedIn(t, envB, "trainer", "b@example.be")
 	r = multipartPost(t, envB, trainerB, "/auteur/importeren", "zip", "module.zip", zipA)
-	if r.Status != http.StatusOK || !strings.Contains(r.Body, "lesson "+moduleSlug+"/"+lessonSlug+": added") {
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Les "+moduleSlug+"/"+lessonSlug+": toegevoegd") {
 		t.Fatalf("import into B: status %d; page says %q", r.Status, r.Flash())
 	}
 	q := `SELECT l.slug, l.position, l.title, l.minutes, l.body_md, l.body_html FROM lessons l ORDER BY l.position`
@@ -379,7 +379,7 @@ func TestZipRoundTripAndConflicts(t *testing.T) {
 	trainerA.PostForm(editorPath, url.Values{"version": {v}, "title": {"Heldere taal"}, "minutes": {"11"}, "body": {"## Uit A\n\nTweede versie van A."}, "action": {"publish"}})
 	zipA2 := exportZip(t, trainerA)
 	r = multipartPost(t, envB, trainerB, "/auteur/importeren", "zip", "module.zip", zipA2)
-	if r.Status != http.StatusOK || !strings.Contains(r.Body, "edited in the browser") {
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "in de browser aangepast") {
 		t.Errorf("import with a conflict: status %d, want 200 with the conflict listed; page says %q", r.Status, r.Flash())
 	}
 	if got := envB.Client().Get(lessonPath).Body; !strings.Contains(got, "Versie van platform B.") {

@@ -13,6 +13,7 @@ import (
 
 	"nabij.be/leerplatform/internal/catalog"
 	"nabij.be/leerplatform/internal/content"
+	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -180,6 +181,14 @@ func (a *Authoring) importZip(c *gin.Context) {
 		a.fail(c, err)
 		return
 	}
-	res.Changes, res.Conflicts = rep.Changes, rep.Conflicts
+	lang := web.Lang(c)
+	for _, it := range rep.Items {
+		line := i18n.T(lang, "import."+it.Key, it.Args...)
+		if it.Conflict {
+			res.Conflicts = append(res.Conflicts, line)
+		} else {
+			res.Changes = append(res.Changes, line)
+		}
+	}
 	show(http.StatusOK)
 }

@@ -23,6 +23,45 @@ type ImportReport struct {
 	// the import left alone because the file differs (or is gone); an
 	// import with Force overwrites them.
 	Conflicts []string
+	// Items holds the same lines as Changes and Conflicts, in order, as
+	// translation keys with arguments, for pages in the user's language.
+	Items []ReportItem
+}
+
+// ReportItem is one line of an import report: an i18n key ("import." +
+// Key) and its arguments.
+type ReportItem struct {
+	Key      string
+	Args     []any
+	Conflict bool
+}
+
+// reportLines are the English lines of the report, as printed by
+// `nabij import`; the pages use the i18n catalogue's "import.*" texts.
+var reportLines = map[string]string{
+	"module.added":         "module %s: added",
+	"module.updated":       "module %s: updated",
+	"lesson.added":         "lesson %s/%s: added",
+	"lesson.updated":       "lesson %s/%s: updated",
+	"lesson.moved":         "lesson %s/%s: moved",
+	"lesson.removed":       "lesson %s/%s: removed",
+	"conflict.module":      "module %s: title, summary, minutes, intro or policy summary edited in the browser and changed in %s/module.md; kept the browser version (import with --force to overwrite)",
+	"conflict.quiz":        "module %s: quiz edited in the browser and changed in %s/quiz.yaml; kept the browser version (import with --force to overwrite)",
+	"conflict.order":       "module %s: lessons reordered in the browser and ordered differently in the files; kept the browser order (import with --force to overwrite)",
+	"conflict.lesson":      "lesson %s/%s: edited in the browser and changed in %s; kept the browser version (import with --force to overwrite)",
+	"conflict.lesson_gone": "lesson %s/%s: edited in the browser and not in the import; kept (import with --force to remove)",
+}
+
+// change records a change; key names its line in reportLines.
+func (r *ImportReport) change(key string, args ...any) {
+	r.Changes = append(r.Changes, fmt.Sprintf(reportLines[key], args...))
+	r.Items = append(r.Items, ReportItem{Key: key, Args: args})
+}
+
+// conflict records a conflict; key names its line in reportLines.
+func (r *ImportReport) conflict(key string, args ...any) {
+	r.Conflicts = append(r.Conflicts, fmt.Sprintf(reportLines[key], args...))
+	r.Items = append(r.Items, ReportItem{Key: key, Args: args, Conflict: true})
 }
 
 // NoChanges reports whether the import left the database as it was.
@@ -158,7 +197,7 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 	if keepFields && (existing.FieldsHash == nil || *existing.FieldsHash != fHash) &&
 		(existing.Title != m.Title || existing.Summary != m.Summary || existing.Minutes != m.Minutes ||
 			strings.TrimSpace(existing.IntroMD) != strings.TrimSpace(m.IntroMD) || strings.TrimSpace(existing.PolicyMD) != strings.TrimSpace(m.PolicyMD)) {
-		rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("module %s: title, summary, minutes, intro or policy summary edited in the browser and changed in %s/module.md; kept the browser version (import with --force to overwrite)", m.Slug, m.Dir))
+		rep.conflict("conflict.module", m.Slug, m.Dir)
 	}
 	if keepQuiz && (existing.QuizHash == nil || *existing.QuizHash != qHash) {
 		cur, err := currentQuiz(ctx, tx, existing.ID)
@@ -166,7 +205,7 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 			return err
 		}
 		if quizHash(cur) != qHash {
-			rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("module %s: quiz edited in the browser and changed in %s/quiz.yaml; kept the browser version (import with --force to overwrite)", m.Slug, m.Dir))
+			rep.conflict("conflict.quiz", m.Slug, m.Dir)
 		}
 	}
 	if err == database.ErrNotFound || existing.SourceHash != m.Hash || existing.Position != m.Position ||
@@ -206,9 +245,9 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 			return err
 		}
 		if existing.ID == 0 {
-			rep.Changes = append(rep.Changes, fmt.Sprintf("module %s: added", m.Slug))
+			rep.change("module.added", m.Slug)
 		} else {
-			rep.Changes = append(rep.Changes, fmt.Sprintf("module %s: updated", m.Slug))
+			rep.change("module.updated", m.Slug)
 		}
 		if err := im.importMedia(ctx, tx, moduleID, m.Media, opts); err != nil {
 			return err
@@ -284,7 +323,7 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 	order := lessonOrder(m)
 	keepOrder := mod.OrderEdited && !opts.Force
 	if keepOrder && (mod.Order == nil || *mod.Order != order) && strings.Join(current, ",") != order {
-		rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("module %s: lessons reordered in the browser and ordered differently in the files; kept the browser order (import with --force to overwrite)", m.Slug))
+		rep.conflict("conflict.order", m.Slug)
 	}
 	keep := make([]string, 0, len(m.Lessons))
 	for _, l := range m.Lessons {
@@ -309,13 +348,13 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 			// conflict.
 			same := o.Title == l.Title && o.Minutes == l.Minutes && strings.TrimSpace(o.BodyMD) == strings.TrimSpace(l.BodyMD)
 			if o.SourceHash != l.Hash && !same {
-				rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("lesson %s/%s: edited in the browser and changed in %s; kept the browser version (import with --force to overwrite)", m.Slug, l.Slug, l.File))
+				rep.conflict("conflict.lesson", m.Slug, l.Slug, l.File)
 			}
 			if o.Position != pos {
 				if _, err := tx.ExecContext(ctx, `UPDATE lessons SET position = $3 WHERE module_id = $1 AND slug = $2`, moduleID, l.Slug, pos); err != nil {
 					return fmt.Errorf("lesson %s: %w", l.Slug, err)
 				}
-				rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: moved", m.Slug, l.Slug))
+				rep.change("lesson.moved", m.Slug, l.Slug)
 			}
 			continue
 		}
@@ -336,11 +375,11 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 		}
 		switch {
 		case !found:
-			rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: added", m.Slug, l.Slug))
+			rep.change("lesson.added", m.Slug, l.Slug)
 		case o.SourceHash != l.Hash:
-			rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: updated", m.Slug, l.Slug))
+			rep.change("lesson.updated", m.Slug, l.Slug)
 		default:
-			rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: moved", m.Slug, l.Slug))
+			rep.change("lesson.moved", m.Slug, l.Slug)
 		}
 	}
 	var removed []string
@@ -354,10 +393,10 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 		return err
 	}
 	for _, s := range kept {
-		rep.Conflicts = append(rep.Conflicts, fmt.Sprintf("lesson %s/%s: edited in the browser and not in the import; kept (import with --force to remove)", m.Slug, s))
+		rep.conflict("conflict.lesson_gone", m.Slug, s)
 	}
 	for _, s := range removed {
-		rep.Changes = append(rep.Changes, fmt.Sprintf("lesson %s/%s: removed", m.Slug, s))
+		rep.change("lesson.removed", m.Slug, s)
 	}
 	if !keepOrder {
 		// The files' order is the order now: remember it.

@@ -111,7 +111,7 @@ var enAuthoring = map[string]string{
 	"authoring.import.done":      "Import done: %d change(s).",
 	"authoring.import.nochanges": "Import done: no changes.",
 	"authoring.import.conflicts": "%d lesson(s) not overwritten: they were changed in the browser.",
-	"authoring.import.choose":    "Want the version from the ZIP anyway? Import again with 'overwrite' ticked. The browser version stays in the lesson's versions.",
+	"authoring.import.choose":    "Want the version from the ZIP anyway? Import again with 'overwrite' ticked. Overwritten lessons and quizzes can still be found among their versions.",
 	"authoring.import.toolarge":  "The file is too large: at most %d MB.",
 	"authoring.import.notzip":    "This is not a valid ZIP file.",
 	"authoring.import.badpath":   "Invalid file name in the ZIP: %q.",

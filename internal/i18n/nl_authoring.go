@@ -111,7 +111,7 @@ var nlAuthoring = map[string]string{
 	"authoring.import.done":      "Import klaar: %d wijziging(en).",
 	"authoring.import.nochanges": "Import klaar: geen wijzigingen.",
 	"authoring.import.conflicts": "%d les(sen) niet overschreven: ze zijn in de browser gewijzigd.",
-	"authoring.import.choose":    "Wil je toch de versie uit de ZIP? Importeer opnieuw met het vakje 'overschrijven' aangevinkt. De browserversie blijft dan bewaard in de versies van de les.",
+	"authoring.import.choose":    "Wil je toch de versie uit de ZIP? Importeer opnieuw met het vakje 'overschrijven' aangevinkt. Overschreven lessen en quizzen blijven terug te vinden bij hun versies.",
 	"authoring.import.toolarge":  "Het bestand is te groot: hoogstens %d MB.",
 	"authoring.import.notzip":    "Dit is geen geldig ZIP-bestand.",
 	"authoring.import.badpath":   "Ongeldige bestandsnaam in de ZIP: %q.",
