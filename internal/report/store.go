@@ -83,13 +83,17 @@ type Counts struct {
 // NotStarted is the number of people without progress in the module.
 func (c Counts) NotStarted() int { return c.Total - c.Completed - c.InProgress }
 
-// Share returns part as a whole percentage of Total, rounded down.
+// Share returns part as a whole percentage of Total, rounded to the
+// nearest (2 of 3 is 67 %, as a reader would compute it).
 func (c Counts) Share(part int) int {
 	if c.Total <= 0 {
 		return 0
 	}
-	return part * 100 / c.Total
+	return roundedPercent(part, c.Total)
 }
+
+// roundedPercent is part/whole in whole percent, halves rounded up.
+func roundedPercent(part, whole int) int { return (part*200 + whole) / (2 * whole) }
 
 // ModuleCounts is a module's counts.
 type ModuleCounts struct {
@@ -534,12 +538,13 @@ type QuestionStat struct {
 	Correct     int    `db:"correct"`
 }
 
-// Share is the percentage of answers that were correct, rounded down.
+// Share is the percentage of answers that were correct, rounded to the
+// nearest.
 func (q QuestionStat) Share() int {
 	if q.Answers == 0 {
 		return 0
 	}
-	return q.Correct * 100 / q.Answers
+	return roundedPercent(q.Correct, q.Answers)
 }
 
 // QuestionStats returns, per quiz question, how many answers in submitted
