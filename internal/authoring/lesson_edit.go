@@ -262,6 +262,11 @@ type revisionsData struct {
 	HTML      template.HTML
 }
 
+// RevisionBase is the path under which the lesson's revisions are shown.
+func (d revisionsData) RevisionBase() string {
+	return "/auteur/modules/" + d.Module.Slug + "/lessen/" + d.Draft.Slug + "/versies"
+}
+
 func (a *Authoring) revisions(c *gin.Context) {
 	m, d, ok := a.lesson(c)
 	if !ok {

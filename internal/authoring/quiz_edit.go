@@ -187,6 +187,11 @@ type quizRevisionsData struct {
 	Revision  *QuizRevision
 }
 
+// RevisionBase is the path under which the quiz's revisions are shown.
+func (d quizRevisionsData) RevisionBase() string {
+	return "/auteur/modules/" + d.Module.Slug + "/quiz/versies"
+}
+
 func (a *Authoring) quizRevisions(c *gin.Context) {
 	m, ok := a.module(c)
 	if !ok {
