@@ -31,16 +31,6 @@ type Renderer struct {
 // on the request's language go through the page's T method instead.
 var Funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
-	"sub": func(a, b int) int { return a - b },
-	"pct": func(part, whole int) int {
-		if whole <= 0 {
-			return 0
-		}
-		return part * 100 / whole
-	},
-	"join": strings.Join,
-	"div":  func(a, b int) int { return a / b },
-	"mod":  func(a, b int) int { return a % b },
 }
 
 // NewRenderer parses layout.html and partials/*.html together with each page
@@ -150,34 +140,36 @@ func (r *Renderer) SharedHTML(c *gin.Context, name, title string, data any) (htm
 	if v := CurrentViewer(c); v != nil {
 		p.Viewer = &Viewer{Role: v.Role, Lang: v.Lang}
 	}
-	t, found := r.pages[name]
-	if !found {
-		return nil, false, fmt.Errorf("web: no template %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, p); err != nil {
-		return nil, false, fmt.Errorf("web: render %s: %w", name, err)
-	}
-	return buf.Bytes(), true, nil
+	html, err = r.execute(name, p)
+	return html, err == nil, err
 }
 
-// HTMLPage renders a prepared page.
-func (r *Renderer) write(c *gin.Context, status int, name string, p *Page) {
+// execute renders page name into memory, so that a template error never
+// sends half a page.
+func (r *Renderer) execute(name string, p *Page) ([]byte, error) {
 	t, ok := r.pages[name]
 	if !ok {
-		r.Error(c, http.StatusInternalServerError, fmt.Errorf("web: no template %q", name))
-		return
+		return nil, fmt.Errorf("web: no template %q", name)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// write renders a prepared page and sends it with status.
+func (r *Renderer) write(c *gin.Context, status int, name string, p *Page) {
+	html, err := r.execute(name, p)
+	if err != nil {
 		if name == "errors/error" {
 			c.String(http.StatusInternalServerError, "Er ging iets mis.")
 			return
 		}
-		r.Error(c, http.StatusInternalServerError, fmt.Errorf("web: render %s: %w", name, err))
+		r.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", html)
 }
 
 // ErrorData is what the error page shows.
