@@ -90,11 +90,9 @@ func (c *Cache) fetch(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lessons []Lesson
-	err = c.store.db.SelectContext(ctx, &lessons, `
-		SELECT id, module_id, slug, position, title, minutes, body_html FROM lessons ORDER BY module_id, position`)
+	lessons, err := c.store.AllLessons(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: cache lessons: %w", err)
+		return nil, err
 	}
 	s := &snapshot{modules: ms, bySlug: make(map[string]*moduleEntry, len(ms))}
 	byID := map[int64]*moduleEntry{}
@@ -110,17 +108,9 @@ func (c *Cache) fetch(ctx context.Context) (*snapshot, error) {
 		}
 		e.lessons = append(e.lessons, lessons[i].LessonRef)
 		e.bySlug[lessons[i].Slug] = &lessons[i]
+		e.module.LessonCount++
 	}
 	return s, nil
-}
-
-// Modules lists all modules in order.
-func (c *Cache) Modules(ctx context.Context) ([]Module, error) {
-	s, err := c.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.modules, nil
 }
 
 // LessonView is a lesson with its module and the module's lesson list,

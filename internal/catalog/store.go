@@ -25,7 +25,7 @@ type Module struct {
 	IntroHTML   template.HTML `db:"intro_html"`  // sanitised at import
 	PolicyHTML  template.HTML `db:"policy_html"` // sanitised at import
 	PassMark    int           `db:"pass_mark"`
-	LessonCount int           `db:"lesson_count"`
+	LessonCount int           `db:"-"` // counted by the cache
 	UpdatedAt   time.Time     `db:"updated_at"`
 }
 
@@ -53,47 +53,27 @@ type Store struct {
 // NewStore returns a store on db.
 func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
 
-const moduleColumns = `m.id, m.slug, m.position, m.title, m.summary, m.minutes, m.intro_html, m.policy_html, m.pass_mark, m.updated_at,
-	(SELECT count(*) FROM lessons l WHERE l.module_id = m.id) AS lesson_count`
-
-// Modules lists all modules in order.
+// Modules lists all modules in order, without their lesson counts.
 func (s *Store) Modules(ctx context.Context) ([]Module, error) {
 	var ms []Module
-	err := s.db.SelectContext(ctx, &ms, `SELECT `+moduleColumns+` FROM modules m ORDER BY m.position`)
+	err := s.db.SelectContext(ctx, &ms, `
+		SELECT id, slug, position, title, summary, minutes, intro_html, policy_html, pass_mark, updated_at
+		FROM modules ORDER BY position`)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: modules: %w", err)
 	}
 	return ms, nil
 }
 
-// ModuleBySlug returns one module.
-func (s *Store) ModuleBySlug(ctx context.Context, slug string) (*Module, error) {
-	var m Module
-	err := s.db.GetContext(ctx, &m, `SELECT `+moduleColumns+` FROM modules m WHERE m.slug = $1`, slug)
+// AllLessons lists every lesson with its HTML, by module and position.
+func (s *Store) AllLessons(ctx context.Context) ([]Lesson, error) {
+	var ls []Lesson
+	err := s.db.SelectContext(ctx, &ls, `
+		SELECT id, module_id, slug, position, title, minutes, body_html FROM lessons ORDER BY module_id, position`)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: module %q: %w", slug, database.NotFound(err))
-	}
-	return &m, nil
-}
-
-// Lessons lists a module's lessons in order.
-func (s *Store) Lessons(ctx context.Context, moduleID int64) ([]LessonRef, error) {
-	var ls []LessonRef
-	err := s.db.SelectContext(ctx, &ls, `SELECT id, slug, position, title, minutes FROM lessons WHERE module_id = $1 ORDER BY position`, moduleID)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: lessons of module %d: %w", moduleID, err)
+		return nil, fmt.Errorf("catalog: lessons: %w", err)
 	}
 	return ls, nil
-}
-
-// Lesson returns one lesson of a module with its HTML.
-func (s *Store) Lesson(ctx context.Context, moduleID int64, slug string) (*Lesson, error) {
-	var l Lesson
-	err := s.db.GetContext(ctx, &l, `SELECT id, module_id, slug, position, title, minutes, body_html FROM lessons WHERE module_id = $1 AND slug = $2`, moduleID, slug)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: lesson %q: %w", slug, database.NotFound(err))
-	}
-	return &l, nil
 }
 
 // MediaFile is an image served to lessons.
