@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"nabij.be/leerplatform/internal/apptest"
+	"nabij.be/leerplatform/internal/database/dbtest"
 )
 
 var modules = []struct{ slug, title string }{
@@ -266,7 +267,7 @@ func TestSearch(t *testing.T) {
 				t.Errorf("q=%s: not a Dutch HTML page", tc.raw)
 			}
 		}
-		if n := count(t, env.DB, `SELECT count(*) FROM lessons`); n < 25 {
+		if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM lessons`); n < 25 {
 			t.Errorf("after the hostile queries %d lessons remain", n)
 		}
 		r := c.Get("/zoeken?q=" + url.QueryEscape(`<script>alert(1)</script>`))

@@ -54,15 +54,6 @@ func snapshot(t *testing.T, db *sqlx.DB) string {
 	return s
 }
 
-func count(t *testing.T, db *sqlx.DB, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := db.Get(&n, query, args...); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
 func TestImportValidSample(t *testing.T) {
 	db := dbtest.New(t)
 	rep := importFS(t, db, sampleCourse())
@@ -83,7 +74,7 @@ func TestImportValidSample(t *testing.T) {
 		`SELECT count(*) FROM modules WHERE pass_mark = 70`:    2,
 		`SELECT count(*) FROM modules WHERE position IN (1,2)`: 2,
 	} {
-		if got := count(t, db, q); got != want {
+		if got := dbtest.Count(t, db, q); got != want {
 			t.Errorf("%s = %d, want %d", q, got, want)
 		}
 	}
@@ -322,7 +313,7 @@ func TestImportRollsBackOnDatabaseError(t *testing.T) {
 	if err == nil {
 		t.Fatalf("import with an invalid slug succeeded; want a database error")
 	}
-	if n := count(t, db, `SELECT count(*) FROM modules`) + count(t, db, `SELECT count(*) FROM lessons`) + count(t, db, `SELECT count(*) FROM media`); n != 0 {
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM modules`) + dbtest.Count(t, db, `SELECT count(*) FROM lessons`) + dbtest.Count(t, db, `SELECT count(*) FROM media`); n != 0 {
 		t.Errorf("after a failed import %d modules/lessons/media rows remain, want 0", n)
 	}
 
@@ -424,10 +415,10 @@ func TestChangedQuizAndModuleAreUpdated(t *testing.T) {
 	if title != "Eerste module, herzien" {
 		t.Errorf("module title %q, want the new one", title)
 	}
-	if n := count(t, db, `SELECT count(*) FROM questions q JOIN modules m ON m.id = q.module_id WHERE m.slug = 'eerste'`); n != 2 {
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM questions q JOIN modules m ON m.id = q.module_id WHERE m.slug = 'eerste'`); n != 2 {
 		t.Errorf("module eerste has %d questions after removing one, want 2", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM options WHERE explanation = 'Omdat A echt klopt.'`); n != 1 {
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM options WHERE explanation = 'Omdat A echt klopt.'`); n != 1 {
 		t.Errorf("changed explanation found %d times, want 1", n)
 	}
 }
@@ -441,10 +432,10 @@ func TestRemovedLessonIsRemoved(t *testing.T) {
 	if got := strings.Join(rep.Changes, "\n"); got != "lesson eerste/vervolg: removed" {
 		t.Errorf("changes %q, want \"lesson eerste/vervolg: removed\"", got)
 	}
-	if n := count(t, db, `SELECT count(*) FROM lessons WHERE slug = 'vervolg'`); n != 0 {
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM lessons WHERE slug = 'vervolg'`); n != 0 {
 		t.Errorf("removed lesson still in the database (%d rows)", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM lessons`); n != 2 {
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM lessons`); n != 2 {
 		t.Errorf("%d lessons left, want 2", n)
 	}
 }
@@ -481,12 +472,12 @@ func TestRemovedLessonRecountsProgress(t *testing.T) {
 	db.QueryRowx(`SELECT id FROM modules WHERE slug = 'eerste'`).Scan(&module)
 	db.MustExec(`INSERT INTO lesson_progress (user_id, lesson_id, module_id) SELECT $1, id, module_id FROM lessons WHERE module_id = $2`, user, module)
 	db.MustExec(`INSERT INTO module_progress (user_id, module_id, lessons_done) SELECT $1, $2, count(*) FROM lessons WHERE module_id = $2`, user, module)
-	before := count(t, db, `SELECT lessons_done FROM module_progress WHERE user_id = $1`, user)
+	before := dbtest.Count(t, db, `SELECT lessons_done FROM module_progress WHERE user_id = $1`, user)
 
 	fsys := sampleCourse()
 	delete(fsys, "01-eerste/02-vervolg.md")
 	importFS(t, db, fsys)
-	if got := count(t, db, `SELECT lessons_done FROM module_progress WHERE user_id = $1`, user); got != before-1 {
+	if got := dbtest.Count(t, db, `SELECT lessons_done FROM module_progress WHERE user_id = $1`, user); got != before-1 {
 		t.Errorf("lessons_done after removing a read lesson = %d, want %d", got, before-1)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"nabij.be/leerplatform/internal/apptest"
+	"nabij.be/leerplatform/internal/database/dbtest"
 )
 
 const moduleSlug = "online-informeren"
@@ -70,15 +71,6 @@ func lessonSlugs(t *testing.T, env *apptest.Env, module string) []string {
 	return slugs
 }
 
-func count(t *testing.T, env *apptest.Env, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := env.DB.Get(&n, q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
-
 // TestLearnerJourney: log in, read every lesson of a module, fail the quiz,
 // pass it, see the module complete on the dashboard.
 func TestLearnerJourney(t *testing.T) {
@@ -117,7 +109,7 @@ func TestLearnerJourney(t *testing.T) {
 	if !strings.Contains(again.Flash(), "was al gemarkeerd") {
 		t.Errorf("second mark: flash %q, want 'was al gemarkeerd'", again.Flash())
 	}
-	if n := count(t, env, `SELECT count(*) FROM lesson_progress`); n != len(slugs) {
+	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM lesson_progress`); n != len(slugs) {
 		t.Errorf("lesson_progress rows = %d, want %d", n, len(slugs))
 	}
 	mod := c.Get("/modules/" + moduleSlug)
@@ -178,7 +170,7 @@ func TestLearnerJourney(t *testing.T) {
 	if r.URL.Path != "/quiz/"+moduleSlug+"/poging/1" || !strings.Contains(r.Flash(), "al ingediend") || !r.Contains("Niet geslaagd") {
 		t.Errorf("resubmit: at %s, flash %q; want the first result of attempt 1", r.URL.Path, r.Flash())
 	}
-	if n := count(t, env, `SELECT count(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL`); n != 1 {
+	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL`); n != 1 {
 		t.Errorf("submitted attempts = %d after a resubmit, want 1", n)
 	}
 	dash = c.Get("/mijn-leertraject")
@@ -204,7 +196,7 @@ func TestLearnerJourney(t *testing.T) {
 	if !dash.Contains("Afgerond op") || !dash.Contains("1 van de 5 modules") {
 		t.Errorf("dashboard: want module complete ('Afgerond op', 1 of 5); page says %q", dash.Flash())
 	}
-	if n := count(t, env, `SELECT count(*) FROM module_progress WHERE completed_at IS NOT NULL AND best_score = 100`); n != 1 {
+	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM module_progress WHERE completed_at IS NOT NULL AND best_score = 100`); n != 1 {
 		t.Errorf("completed module_progress rows = %d, want 1", n)
 	}
 }
@@ -289,13 +281,13 @@ func TestQuizTamperingOverHTTP(t *testing.T) {
 			t.Errorf("%s: status %d, want %d; page says %q", c.name, r.Status, c.want, r.Flash())
 		}
 	}
-	if n := count(t, env, `SELECT count(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL`); n != 0 {
+	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL`); n != 0 {
 		t.Errorf("submitted attempts = %d after tampering, want 0", n)
 	}
-	if n := count(t, env, `SELECT count(*) FROM attempt_answers`); n != 0 {
+	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM attempt_answers`); n != 0 {
 		t.Errorf("attempt_answers = %d after tampering, want 0", n)
 	}
-	if n := count(t, env, `SELECT count(*) FROM module_progress`); n != 0 {
+	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM module_progress`); n != 0 {
 		t.Errorf("module_progress rows = %d after tampering, want 0", n)
 	}
 	// Another module's URL with this attempt.
@@ -371,7 +363,7 @@ func TestSecurityMatrix(t *testing.T) {
 		}
 	}
 	// Nobody but An touched An's attempts.
-	if n := count(t, env, `SELECT count(*) FROM quiz_attempts a JOIN users u ON u.id = a.user_id WHERE u.email = 'an@teststad.be' AND a.submitted_at IS NOT NULL`); n != 2 {
+	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM quiz_attempts a JOIN users u ON u.id = a.user_id WHERE u.email = 'an@teststad.be' AND a.submitted_at IS NOT NULL`); n != 2 {
 		t.Errorf("An's submitted attempts = %d, want 2 (her own two)", n)
 	}
 }
@@ -389,7 +381,7 @@ func TestStartAddressByGet(t *testing.T) {
 	if r.Status != http.StatusOK || r.URL.Path != "/quiz/"+moduleSlug {
 		t.Errorf("GET /quiz/%s/start: status %d on %s, want 200 on the quiz page; page says %q", moduleSlug, r.Status, r.URL.Path, r.Flash())
 	}
-	if n := count(t, env, `SELECT count(*) FROM quiz_attempts`); n != 0 {
+	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM quiz_attempts`); n != 0 {
 		t.Errorf("a GET started %d attempts, want 0", n)
 	}
 }

@@ -157,3 +157,13 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Count runs a query returning one number and fails the test on error.
+func Count(t testing.TB, db sqlx.Queryer, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := sqlx.Get(db, &n, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
