@@ -79,9 +79,7 @@ func (a *Auth) saveProfile(c *gin.Context) {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	// At once here, so the next page shows the change; other instances
-	// hear it from the database.
-	a.sessions.memo.DropOwner(v.UserID)
+	a.Forget(v.UserID)
 	web.Redirect(c, "/profiel", "ok", tr(lang, "auth.profile.saved"))
 }
 
@@ -94,6 +92,6 @@ func (a *Auth) SetLanguage(ctx context.Context, userID int64, lang string) error
 	if _, err := a.db.ExecContext(ctx, `UPDATE users SET lang = $2 WHERE id = $1 AND deleted_at IS NULL`, userID, lang); err != nil {
 		return fmt.Errorf("auth: save language of user %d: %w", userID, err)
 	}
-	a.sessions.memo.DropOwner(userID)
+	a.Forget(userID)
 	return nil
 }

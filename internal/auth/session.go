@@ -145,3 +145,8 @@ func EndAll(ctx context.Context, db sqlx.ExecerContext, userID, keep int64) erro
 
 // Subscribe keeps the session cache in step with the database.
 func (a *Auth) Subscribe(l *database.Listener) { a.sessions.Subscribe(l) }
+
+// Forget drops this instance's cached sessions of a person at once, after a
+// change to their account that their next request must see; the other
+// instances hear of it from the database.
+func (a *Auth) Forget(userID int64) { a.sessions.memo.DropOwner(userID) }

@@ -198,6 +198,7 @@ func (o *Org) adminSetRole(c *gin.Context) {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
+	o.accounts.Forget(p.ID)
 	web.Redirect(c, backFor(p, orgID), "ok", tr(c, "org.admin.role_set", p.Email, tr(c, "org.role."+role)))
 }
 
@@ -220,6 +221,7 @@ func (o *Org) adminSetActive(c *gin.Context) {
 			return
 		}
 	}
+	o.accounts.Forget(p.ID)
 	key := "org.admin.deactivated"
 	if active {
 		key = "org.admin.activated"
