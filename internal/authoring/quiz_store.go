@@ -192,12 +192,15 @@ func publishQuiz(ctx context.Context, tx *sqlx.Tx, moduleID int64, q content.Qui
 	return nil
 }
 
+// quizRevisionSelect reads quiz revisions with their author's name.
+const quizRevisionSelect = `
+		SELECT r.id, r.version, r.quiz_yaml, r.published, coalesce(u.full_name, '') AS author, r.created_at
+		FROM quiz_revisions r LEFT JOIN users u ON u.id = r.author_id`
+
 // QuizRevisions lists a module's quiz revisions, newest first.
 func (s *Store) QuizRevisions(ctx context.Context, moduleID int64) ([]QuizRevision, error) {
 	var rs []QuizRevision
-	err := s.db.SelectContext(ctx, &rs, `
-		SELECT r.id, r.version, r.quiz_yaml, r.published, coalesce(u.full_name, '') AS author, r.created_at
-		FROM quiz_revisions r LEFT JOIN users u ON u.id = r.author_id
+	err := s.db.SelectContext(ctx, &rs, quizRevisionSelect+`
 		WHERE r.module_id = $1 ORDER BY r.version DESC`, moduleID)
 	if err != nil {
 		return nil, fmt.Errorf("authoring: quiz revisions of module %d: %w", moduleID, err)
@@ -208,9 +211,7 @@ func (s *Store) QuizRevisions(ctx context.Context, moduleID int64) ([]QuizRevisi
 // QuizRevision returns one quiz revision of a module.
 func (s *Store) QuizRevision(ctx context.Context, moduleID, id int64) (*QuizRevision, error) {
 	var r QuizRevision
-	err := s.db.GetContext(ctx, &r, `
-		SELECT r.id, r.version, r.quiz_yaml, r.published, coalesce(u.full_name, '') AS author, r.created_at
-		FROM quiz_revisions r LEFT JOIN users u ON u.id = r.author_id
+	err := s.db.GetContext(ctx, &r, quizRevisionSelect+`
 		WHERE r.module_id = $1 AND r.id = $2`, moduleID, id)
 	if err != nil {
 		return nil, fmt.Errorf("authoring: quiz revision %d: %w", id, database.NotFound(err))

@@ -414,12 +414,15 @@ func (s *Store) MediaNames(ctx context.Context, moduleID int64) (map[string]bool
 	return mediaNames(ctx, s.db, moduleID)
 }
 
+// revisionSelect reads lesson revisions with their author's name.
+const revisionSelect = `
+		SELECT r.id, r.version, r.title, r.minutes, r.body_md, r.published, coalesce(u.full_name, '') AS author, r.created_at
+		FROM lesson_revisions r LEFT JOIN users u ON u.id = r.author_id`
+
 // Revisions lists a lesson's saved versions, newest first.
 func (s *Store) Revisions(ctx context.Context, draftID int64) ([]Revision, error) {
 	var rs []Revision
-	err := s.db.SelectContext(ctx, &rs, `
-		SELECT r.id, r.version, r.title, r.minutes, r.body_md, r.published, coalesce(u.full_name, '') AS author, r.created_at
-		FROM lesson_revisions r LEFT JOIN users u ON u.id = r.author_id
+	err := s.db.SelectContext(ctx, &rs, revisionSelect+`
 		WHERE r.draft_id = $1 ORDER BY r.version DESC`, draftID)
 	if err != nil {
 		return nil, fmt.Errorf("authoring: revisions of draft %d: %w", draftID, err)
@@ -430,9 +433,7 @@ func (s *Store) Revisions(ctx context.Context, draftID int64) ([]Revision, error
 // Revision returns one revision of a draft.
 func (s *Store) Revision(ctx context.Context, draftID, id int64) (*Revision, error) {
 	var r Revision
-	err := s.db.GetContext(ctx, &r, `
-		SELECT r.id, r.version, r.title, r.minutes, r.body_md, r.published, coalesce(u.full_name, '') AS author, r.created_at
-		FROM lesson_revisions r LEFT JOIN users u ON u.id = r.author_id
+	err := s.db.GetContext(ctx, &r, revisionSelect+`
 		WHERE r.draft_id = $1 AND r.id = $2`, draftID, id)
 	if err != nil {
 		return nil, fmt.Errorf("authoring: revision %d: %w", id, database.NotFound(err))
