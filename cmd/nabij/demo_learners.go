@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"strconv"
-	"strings"
+	"io"
 
 	"github.com/jmoiron/sqlx"
 
@@ -37,29 +37,18 @@ func seedLearners(ctx context.Context, db *sqlx.DB, n int) error {
 // learnersFlag reads --learners N or --learners=N, the demo command's only
 // argument; anything else (a typo such as --learner) is an error.
 func learnersFlag(args []string) (int, error) {
-	for i, a := range args {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || name != "learners" {
-			return 0, fmt.Errorf("demo: unknown argument %q; usage: nabij demo [--learners N]", a)
-		}
-		if !hasValue {
-			if i+1 >= len(args) {
-				return 0, fmt.Errorf("demo: --learners needs a number")
-			}
-			value = args[i+1]
-		}
-		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 || n > 1_000_000 {
-			return 0, fmt.Errorf("demo: --learners %q: want a number from 0 to 1000000", value)
-		}
-		next := i + 1
-		if !hasValue {
-			next++
-		}
-		if next < len(args) {
-			return 0, fmt.Errorf("demo: unknown argument %q; usage: nabij demo [--learners N]", args[next])
-		}
-		return n, nil
+	const usage = "usage: nabij demo [--learners N]"
+	fl := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	n := fl.Int("learners", 0, "learners to add")
+	if err := fl.Parse(args); err != nil {
+		return 0, fmt.Errorf("demo: %v; %s", err, usage)
 	}
-	return 0, nil
+	if fl.NArg() > 0 {
+		return 0, fmt.Errorf("demo: unknown argument %q; %s", fl.Arg(0), usage)
+	}
+	if *n < 0 || *n > 1_000_000 {
+		return 0, fmt.Errorf("demo: --learners %d: want a number from 0 to 1000000", *n)
+	}
+	return *n, nil
 }
