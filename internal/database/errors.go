@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -34,7 +35,10 @@ func IsUnavailable(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) { // the server closed the connection
+		return true
+	}
 	msg := err.Error()
 	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "bad connection") ||
-		strings.Contains(msg, "the database system is") || strings.Contains(msg, "EOF")
+		strings.Contains(msg, "the database system is")
 }
