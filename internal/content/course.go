@@ -74,6 +74,9 @@ type Question struct {
 
 // Option is one answer option with the explanation shown after grading.
 type Option struct {
+	// ID is the option's permanent key within its question: answers point at it,
+	// so reordering or rewording options never changes what a learner chose.
+	ID          string `yaml:"id"`
 	Text        string `yaml:"text"`
 	Correct     bool   `yaml:"correct"`
 	Explanation string `yaml:"explanation"`
@@ -523,7 +526,17 @@ func CheckQuiz(file string, q Quiz, lines []int) Problems {
 			ps = append(ps, Problem{file, l, fmt.Sprintf("vraag %d: 'text' ontbreekt", i+1)})
 		}
 		correct := 0
+		optIDs := map[string]bool{}
 		for j, o := range qu.Options {
+			if o.ID != "" {
+				switch {
+				case !ValidSlug(o.ID):
+					ps = append(ps, Problem{file, l, fmt.Sprintf("vraag %d, optie %d: 'id' is geen slug (kleine letters, cijfers, streepjes)", i+1, j+1)})
+				case optIDs[o.ID]:
+					ps = append(ps, Problem{file, l, fmt.Sprintf("vraag %d, optie %d: dubbele id %q", i+1, j+1, o.ID)})
+				}
+				optIDs[o.ID] = true
+			}
 			if strings.TrimSpace(o.Text) == "" {
 				ps = append(ps, Problem{file, l, fmt.Sprintf("vraag %d, optie %d: 'text' ontbreekt", i+1, j+1)})
 			}
