@@ -72,7 +72,9 @@ func TestProgressIsTheSameOnEveryPage(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("csv: status %d", r.Status)
 	}
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\ufeff"))).ReadAll()
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\ufeff")))
+	cr.Comma = ';'
+	rows, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
