@@ -95,6 +95,14 @@ func (s *Store) SaveQuiz(ctx context.Context, moduleID int64, q content.Quiz, ba
 		if cur != base {
 			return ErrStale
 		}
+		if cur == 0 {
+			// The first save in the browser: the published (imported) quiz
+			// becomes version 1 first, so that it can be restored.
+			if err := addImportedQuizRevision(ctx, tx, moduleID); err != nil {
+				return err
+			}
+			cur = 1
+		}
 		version = cur + 1
 		if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_revisions (module_id, version, quiz_yaml, author_id) VALUES ($1, $2, $3, $4)`,
 			moduleID, version, string(src), nullID(author)); err != nil {
@@ -115,6 +123,23 @@ func (s *Store) SaveQuiz(ctx context.Context, moduleID int64, q content.Quiz, ba
 		return 0, nil, err
 	}
 	return version, ps, nil
+}
+
+// addImportedQuizRevision stores the module's published quiz as its
+// revision 1, published, without an author.
+func addImportedQuizRevision(ctx context.Context, tx *sqlx.Tx, moduleID int64) error {
+	q, err := catalog.StoredQuiz(ctx, tx, moduleID)
+	if err != nil {
+		return err
+	}
+	src, err := yaml.Marshal(q)
+	if err != nil {
+		return fmt.Errorf("authoring: quiz revision 1: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_revisions (module_id, version, quiz_yaml, published) VALUES ($1, 1, $2, true)`, moduleID, string(src)); err != nil {
+		return fmt.Errorf("authoring: quiz revision 1: %w", err)
+	}
+	return nil
 }
 
 // publishQuiz makes q the module's published quiz, through the same
