@@ -182,6 +182,11 @@ type ErrorData struct {
 // Error logs err with the request id and shows a safe page for status. The
 // user never sees err itself.
 func (r *Renderer) Error(c *gin.Context, status int, err error) {
+	if status >= 500 && ClientGone(c) {
+		c.Abort()
+		c.Status(StatusClientClosedRequest) // logged by Logger; nobody reads a page
+		return
+	}
 	if status >= 500 && database.IsUnavailable(err) {
 		status = http.StatusServiceUnavailable
 	}
