@@ -21,6 +21,7 @@ import (
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/metrics"
 	"nabij.be/leerplatform/internal/org"
 	"nabij.be/leerplatform/internal/quiz"
 	"nabij.be/leerplatform/internal/report"
@@ -65,6 +66,7 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	e.Use(
+		metrics.Middleware(),
 		web.RequestIDMiddleware(),
 		web.Logger(log),
 		web.Recovery(render, log),
