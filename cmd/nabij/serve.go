@@ -47,7 +47,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	metrics.WatchDB(db.DB)
 
 	if cfg.MigrateOnStart {
-		done, err := database.Migrate(ctx, db, ms)
+		done, err := database.MigrateWith(ctx, db, ms, migrateOptions(cfg))
 		if err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func importIfEmpty(ctx context.Context, db *sqlx.DB, log *slog.Logger) error {
 }
 
 func migrate(ctx context.Context, log *slog.Logger) error {
-	db, _, err := openDatabase(ctx)
+	db, cfg, err := openDatabase(ctx)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	done, err := database.Migrate(ctx, db, ms)
+	done, err := database.MigrateWith(ctx, db, ms, migrateOptions(cfg))
 	if err != nil {
 		return err
 	}
@@ -143,6 +143,13 @@ func migrate(ctx context.Context, log *slog.Logger) error {
 		fmt.Println("applied", d)
 	}
 	return nil
+}
+
+// migrateOptions are the configured bounds of a migration.
+func migrateOptions(cfg *config.Config) database.MigrateOptions {
+	o := database.DefaultMigrateOptions
+	o.LockTimeout, o.StatementTimeout = cfg.MigrateLockWait, cfg.MigrateStatement
+	return o
 }
 
 // servePprof answers Go's profiler on ln until ctx ends.

@@ -25,6 +25,8 @@ type Config struct {
 	DatabaseURL      string        // DATABASE_URL
 	BaseURL          string        // BASE_URL, absolute, no trailing slash
 	MigrateOnStart   bool          // MIGRATE_ON_START
+	MigrateLockWait  time.Duration // MIGRATE_LOCK_TIMEOUT: a migration's longest wait for a table lock
+	MigrateStatement time.Duration // MIGRATE_STATEMENT_TIMEOUT: a migration statement's longest run
 	ImportOnStart    bool          // IMPORT_ON_START
 	SecureCookies    bool          // SECURE_COOKIES
 	TrustedProxies   []string      // TRUSTED_PROXIES, comma-separated CIDRs or IPs
@@ -99,6 +101,8 @@ func load(getenv func(string) string) (*Config, error) {
 	}
 	c.MigrateOnStart = boolean("MIGRATE_ON_START", true)
 	c.ImportOnStart = boolean("IMPORT_ON_START", true)
+	c.MigrateLockWait = duration("MIGRATE_LOCK_TIMEOUT", 5*time.Second)
+	c.MigrateStatement = duration("MIGRATE_STATEMENT_TIMEOUT", 5*time.Minute)
 	c.SecureCookies = boolean("SECURE_COOKIES", strings.HasPrefix(c.BaseURL, "https://"))
 	if p := str("TRUSTED_PROXIES", ""); p != "" {
 		for _, s := range strings.Split(p, ",") {

@@ -25,6 +25,8 @@ func TestDefaults(t *testing.T) {
 		{"BaseURL", c.BaseURL, "http://localhost:8080"},
 		{"MigrateOnStart", c.MigrateOnStart, true},
 		{"ImportOnStart", c.ImportOnStart, true},
+		{"MigrateLockWait", c.MigrateLockWait, 5 * time.Second},
+		{"MigrateStatement", c.MigrateStatement, 5 * time.Minute},
 		{"SecureCookies", c.SecureCookies, false},
 		{"TrustedProxies", len(c.TrustedProxies), 0},
 		{"SMTPURL", c.SMTPURL, ""},
@@ -122,6 +124,7 @@ func TestBadValuesAreRejected(t *testing.T) {
 		{map[string]string{"PPROF_ADDR": "192.168.1.5:6060"}, `PPROF_ADDR="192.168.1.5:6060" is not a loopback address`},
 		{map[string]string{"PPROF_ADDR": "[::]:6060"}, `is not a loopback address`},
 		{map[string]string{"PPROF_ADDR": "6060"}, `PPROF_ADDR="6060" is not an address`},
+		{map[string]string{"MIGRATE_LOCK_TIMEOUT": "soon"}, `MIGRATE_LOCK_TIMEOUT="soon" is not a duration`},
 		{map[string]string{"GOMEMLIMIT": "40MB"}, `GOMEMLIMIT="40MB" is not a size`},
 	} {
 		e := map[string]string{"DATABASE_URL": "postgres://x@/nabij"}
