@@ -113,7 +113,9 @@ func TestMetricsPassPromtoolAndNameRoutesByPattern(t *testing.T) {
 
 // A failing job count leaves the other metrics readable.
 func TestFailingJobCountKeepsTheRest(t *testing.T) {
-	metrics.WatchJobs(func(context.Context) (metrics.JobCounts, error) { return metrics.JobCounts{}, errors.New("queue table missing") })
+	metrics.WatchJobs(func(context.Context) (metrics.JobCounts, error) {
+		return metrics.JobCounts{}, errors.New("queue table missing")
+	})
 	defer metrics.WatchJobs(func(context.Context) (metrics.JobCounts, error) { return metrics.JobCounts{}, nil })
 	text := scrape(t)
 	if !strings.Contains(text, "nabij_build_info") {
