@@ -32,6 +32,7 @@ Usage:
                               create or update an account (password from NABIJ_PASSWORD, else generated and printed)
   nabij demo [--learners N]   create the demo organisation "OCMW Demodorp" and its accounts and print their logins;
                               --learners adds N learners with random progress (for reports and benchmarks)
+  nabij healthcheck           exit 0 when this machine's server answers /healthz (for a container's HEALTHCHECK)
   nabij certificate sample --name N --out FILE.pdf [--title T] [--org O]
                               render a sample certificate, without a database, to check the layout
 
@@ -64,6 +65,8 @@ func main() {
 		err = user(ctx, log, args)
 	case "demo":
 		err = demo(ctx, log, args)
+	case "healthcheck":
+		err = healthcheck(ctx)
 	case "certificate":
 		err = certificateCommand(args, os.Stdout)
 	case "help", "-h", "--help":
