@@ -30,7 +30,9 @@ func RequestIDMiddleware() gin.HandlerFunc {
 	}
 }
 
-// Logger writes one JSON line per request.
+// Logger writes one JSON line per request. It records the route pattern
+// ("/wachtwoord-herstellen/:token"), never the address itself: paths carry
+// reset and invitation tokens and query strings carry what people typed.
 func Logger(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -43,7 +45,7 @@ func Logger(log *slog.Logger) gin.HandlerFunc {
 		attrs := []any{
 			"request_id", RequestID(c),
 			"method", c.Request.Method,
-			"path", c.Request.URL.Path,
+			"route", Route(c),
 			"status", status,
 			"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
 			"bytes", c.Writer.Size(),
@@ -54,6 +56,15 @@ func Logger(log *slog.Logger) gin.HandlerFunc {
 		}
 		log.Log(c.Request.Context(), level, "request", attrs...)
 	}
+}
+
+// Route is the pattern of the route that answered c, what logs record
+// instead of the path; "(no route)" when none matched.
+func Route(c *gin.Context) string {
+	if p := c.FullPath(); p != "" {
+		return p
+	}
+	return "(no route)"
 }
 
 // Recovery turns a panic into the Dutch 500 page and logs the stack.
