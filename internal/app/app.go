@@ -69,6 +69,7 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		metrics.Middleware(),
 		web.RequestIDMiddleware(),
 		web.Logger(log),
+		web.NoStore(),
 		web.Recovery(render, log),
 		web.SecurityHeaders(cfg.SecureCookies),
 		web.BodyLimit(render, cfg.MaxBodyBytes),
@@ -123,6 +124,10 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	a.engine = e
 	return a, nil
 }
+
+// Routes lists every route of the platform (method and pattern), for tests
+// that sweep them all.
+func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
 
 // InvalidateContent drops this instance's in-memory catalogue.
 func (a *App) InvalidateContent() { a.catalog.Invalidate() }

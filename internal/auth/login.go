@@ -119,5 +119,7 @@ func (a *Auth) logout(c *gin.Context) {
 		}
 	}
 	a.clearCookie(c)
+	// Pages the browser kept while signed in go too (Back shows nothing).
+	c.Header("Clear-Site-Data", `"cache"`)
 	web.Redirect(c, "/", "ok", tr(web.Lang(c), "auth.logout.done"))
 }

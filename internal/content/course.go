@@ -626,8 +626,8 @@ func DetectImage(name string, data []byte) (contentType, reason string) {
 		if !strings.Contains(lower, "<svg") {
 			break
 		}
-		if strings.Contains(lower, "<script") || strings.Contains(lower, "javascript:") || regexp.MustCompile(`\son[a-z]+\s*=`).MatchString(lower) || strings.Contains(lower, "<foreignobject") {
-			return "", "SVG met scripts, event-attributen of foreignObject is niet toegelaten"
+		if reason := CheckSVG(data); reason != "" { // svg.go: an allow-list
+			return "", reason
 		}
 		return "image/svg+xml", ""
 	}

@@ -195,7 +195,7 @@ func (r *Renderer) Error(c *gin.Context, status int, err error) {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "path", c.Request.URL.Path, "error", err.Error())
+		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "route", Route(c), "error", err.Error())
 	}
 	c.Abort()
 	p := r.NewPage(c, "", nil)
