@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Course is a parsed course folder.
@@ -117,6 +118,31 @@ var (
 
 // ValidSlug reports whether s can serve as a module, lesson or question slug.
 func ValidSlug(s string) bool { return slugRe.MatchString(s) && len(s) <= 80 }
+
+// Slugify turns a text into a slug of at most max bytes: lowercase ASCII
+// letters, digits and hyphens ("Cliënten & privacy" → "clienten-privacy").
+func Slugify(text string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(text)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r > 0x300 && r < 0x370: // combining accents
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "-")
+	if len(s) > max {
+		s = strings.TrimSuffix(s[:max], "-")
+	}
+	return s
+}
 
 // MaxMediaSize is the largest image a course may hold.
 const MaxMediaSize = 2 << 20
