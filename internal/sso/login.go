@@ -234,6 +234,13 @@ func (s *SSO) finish(c *gin.Context) {
 		s.problem(c, http.StatusUnauthorized, tokenProblem(raw, p, err), err, p.OrgName)
 		return
 	}
+	// go-oidc checks that our client is among the audiences; OpenID
+	// Connect Core 3.1.3.7 also refuses audiences the client does not
+	// trust, and an authorized party (azp) other than the client.
+	if !onlyAudience(idt.Audience, p.ClientID) || !authorizedParty(idt, p.ClientID) {
+		s.problem(c, http.StatusUnauthorized, "sso.error.audience", fmt.Errorf("audience %q", idt.Audience), p.OrgName)
+		return
+	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(l.Nonce)) != 1 {
 		s.problem(c, http.StatusUnauthorized, "sso.error.nonce", errors.New("nonce differs"), p.OrgName)
 		return
@@ -312,11 +319,33 @@ func tokenProblem(raw string, p *Provider, err error) string {
 		} else {
 			json.Unmarshal(c.Audience, &many) //nolint:errcheck
 		}
-		if !slices.Contains(many, p.ClientID) {
+		if !onlyAudience(many, p.ClientID) {
 			return "sso.error.audience"
 		}
 	}
 	return "sso.error.signature"
+}
+
+// onlyAudience reports whether the audiences are exactly the client.
+func onlyAudience(aud []string, clientID string) bool {
+	for _, a := range aud {
+		if a != clientID {
+			return false
+		}
+	}
+	return len(aud) > 0
+}
+
+// authorizedParty reports whether the token's azp, when present, is the
+// client.
+func authorizedParty(idt *oidc.IDToken, clientID string) bool {
+	var c struct {
+		AZP string `json:"azp"`
+	}
+	if err := idt.Claims(&c); err != nil {
+		return false
+	}
+	return c.AZP == "" || c.AZP == clientID
 }
 
 // identity reads who signed in from the verified claims, or names the

@@ -287,6 +287,11 @@ func (s *Store) SignIn(ctx context.Context, orgID int64, id Identity) (Outcome, 
 			default:
 				out.Linked = true
 			}
+			if out.Linked && acc.OrgID != nil && *acc.OrgID == orgID {
+				if err := acceptInvitations(ctx, tx, acc.ID, id.Name); err != nil {
+					return err
+				}
+			}
 			if acc.OrgID == nil || *acc.OrgID != orgID {
 				return ErrOtherOrganisation
 			}
@@ -337,6 +342,27 @@ func (s *Store) SignIn(ctx context.Context, orgID int64, id Identity) (Outcome, 
 }
 
 var errRetry = errors.New("sso: retry")
+
+// acceptInvitations completes what accepting an invitation would have done
+// for a person who signs in through their provider instead of following
+// the invitation's link: the name (an invitation leaves it empty), the
+// team of the invitation, and the invitation used up.
+func acceptInvitations(ctx context.Context, tx *sqlx.Tx, userID int64, name string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET full_name = $2 WHERE id = $1 AND full_name = ''`, userID, name); err != nil {
+		return fmt.Errorf("sso: name of %d: %w", userID, err)
+	}
+	_, err := tx.ExecContext(ctx, `
+		WITH used AS (
+			UPDATE invitations SET used_at = now()
+			WHERE user_id = $1 AND used_at IS NULL AND expires_at > now() RETURNING team_id
+		)
+		INSERT INTO team_members (team_id, user_id)
+		SELECT team_id, $1 FROM used WHERE team_id IS NOT NULL ON CONFLICT DO NOTHING`, userID)
+	if err != nil {
+		return fmt.Errorf("sso: invitations of %d: %w", userID, err)
+	}
+	return nil
+}
 
 func lowerAll(ss []string) []string {
 	out := make([]string, len(ss))
