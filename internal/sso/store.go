@@ -418,3 +418,17 @@ func (s *Store) OrganisationID(ctx context.Context, name string) (int64, error) 
 	}
 	return id, nil
 }
+
+// CreateOrganisation adds an organisation for `nabij org sso` and returns
+// its id.
+func (s *Store) CreateOrganisation(ctx context.Context, name string) (int64, error) {
+	var id int64
+	err := s.db.GetContext(ctx, &id, `
+		WITH ins AS (INSERT INTO organisations (name) VALUES ($1) ON CONFLICT (lower(name)) DO NOTHING RETURNING id)
+		SELECT id FROM ins UNION ALL SELECT id FROM organisations WHERE lower(name) = lower($1) LIMIT 1`,
+		strings.Join(strings.Fields(name), " "))
+	if err != nil {
+		return 0, fmt.Errorf("sso: create organisation %q: %w", name, err)
+	}
+	return id, nil
+}
