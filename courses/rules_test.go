@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"nabij.be/leerplatform/courses"
 	"nabij.be/leerplatform/internal/content"
 )
 
@@ -158,8 +159,14 @@ func checkModuleRules(t *testing.T, r *content.Renderer, m content.Module, short
 			t.Errorf("%s: \"Meer weten\" lists %d sources, want at least %d", m.Slug, n, minSources)
 		}
 		for _, l := range linkRe.FindAllStringSubmatch(tail, -1) {
-			if bareURLText.MatchString(l[1]) || words(l[1]) < 2 {
+			if bareURLText.MatchString(l[1]) || strings.TrimSpace(l[1]) == "" {
 				t.Errorf("%s: \"Meer weten\" link %q has no descriptive text", m.Slug, l[1])
+			}
+		}
+		// Each source says what the reader finds there.
+		for _, item := range strings.Split(tail, "\n- ")[1:] {
+			if n := words(linkRe.ReplaceAllString(item, "$1")); n < 8 {
+				t.Errorf("%s: \"Meer weten\" source %q says in %d words what it offers, want at least 8", m.Slug, strings.TrimSpace(item), n)
 			}
 		}
 	}
@@ -181,9 +188,9 @@ var svgElements = map[string]bool{"svg": true, "title": true, "desc": true, "g":
 func checkSVG(t *testing.T, name string, data []byte) {
 	t.Helper()
 	s := string(data)
-	for _, bad := range []string{"<!DOCTYPE", "<!ENTITY", "<?xml-stylesheet", "href=", "url(", "style="} {
+	for _, bad := range []string{"<!DOCTYPE", "<!ENTITY", "<?xml-stylesheet", "href=", "url(", " style=", "<!--"} {
 		if strings.Contains(s, bad) {
-			t.Errorf("%s: contains %q; diagrams use only shapes, text and presentation attributes", name, bad)
+			t.Errorf("%s: contains %q; diagrams use only shapes, text and presentation attributes", name, strings.TrimSpace(bad))
 		}
 	}
 	dec := xml.NewDecoder(strings.NewReader(s))
@@ -229,5 +236,33 @@ func checkSVG(t *testing.T, name string, data []byte) {
 	}
 	if width == 0 {
 		t.Errorf("%s: no viewBox", name)
+	}
+}
+
+// TestLessonFigures prints the figures of every lesson, for authors who
+// tune a text: go test -v -run LessonFigures ./courses/
+func TestLessonFigures(t *testing.T) {
+	r := content.NewRenderer()
+	c, problems := r.Parse(courses.FS)
+	if problems != nil {
+		t.Fatalf("nabij import --check courses fails:\n%v", problems)
+	}
+	for _, m := range c.Modules {
+		for _, l := range m.Lessons {
+			html, err := r.Render(l.BodyMD, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := r.PlainText(html)
+			ss := sentences(text)
+			short := 0
+			for _, s := range ss {
+				if words(s) <= 4 {
+					short++
+				}
+			}
+			n := words(text)
+			t.Logf("%-58s %4d words, %4.1f words/sentence, %2d short, %2d min (reading %d)", l.File, n, float64(proseWords(text))/float64(max(len(ss), 1)), short, l.Minutes, int(math.Ceil(float64(n)/readingWordsPerMinute)))
+		}
 	}
 }
