@@ -35,6 +35,7 @@ const (
 type quizStats struct {
 	correctCounts []int // per multiple question
 	keyedLongest  int   // single questions whose keyed option is the longest
+	keyedShortest int   // single questions whose keyed option is the shortest
 }
 
 // checkQuizRules checks a module's quiz against the rules; with strict off it
@@ -68,17 +69,20 @@ func checkQuizRules(t *testing.T, m content.Module, strict bool) quizStats {
 			st.correctCounts = append(st.correctCounts, n)
 		case content.Single:
 			singles++
-			longest, keyed := 0, 0
+			longest, shortest, keyed := 0, math.MaxInt, 0
 			for _, o := range q.Options {
 				l := utf8.RuneCountInString(o.Text)
 				if o.Correct {
 					keyed = l
 				} else {
-					longest = max(longest, l)
+					longest, shortest = max(longest, l), min(shortest, l)
 				}
 			}
 			if keyed > longest {
 				st.keyedLongest++
+			}
+			if keyed < shortest {
+				st.keyedShortest++
 			}
 		}
 		shortest, longest := math.MaxInt, 0
@@ -102,6 +106,9 @@ func checkQuizRules(t *testing.T, m content.Module, strict bool) quizStats {
 	}
 	if 2*st.keyedLongest > singles {
 		errorf("the keyed option is the longest in %d of %d single questions, want at most half", st.keyedLongest, singles)
+	}
+	if 2*st.keyedShortest > singles {
+		errorf("the keyed option is the shortest in %d of %d single questions, want at most half", st.keyedShortest, singles)
 	}
 	return st
 }
