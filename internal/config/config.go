@@ -39,6 +39,7 @@ type Config struct {
 	MaxBodyBytes     int64         // MAX_BODY_BYTES
 	MaxDBConnections int           // DATABASE_MAX_CONNECTIONS
 	CacheMaxAge      time.Duration // CACHE_MAX_AGE; 0 turns the in-memory caches off
+	SSOSecretKey     string        // SSO_SECRET_KEY: seals the organisations' OpenID Connect client secrets
 }
 
 // Load reads the environment.
@@ -176,6 +177,10 @@ func load(getenv func(string) string) (*Config, error) {
 		} else {
 			c.CacheMaxAge = d
 		}
+	}
+	c.SSOSecretKey = str("SSO_SECRET_KEY", "")
+	if c.SSOSecretKey != "" && len(c.SSOSecretKey) < 32 {
+		errs = append(errs, "SSO_SECRET_KEY is too short (at least 32 characters, e.g. openssl rand -base64 32)")
 	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, "DATABASE_URL is not set (make run sets it to a private PostgreSQL)")
