@@ -142,7 +142,8 @@ func (a *App) InvalidateContent() { a.catalog.Invalidate() }
 func (a *App) Close() { a.stop() }
 
 // Handler returns the platform's HTTP handler, with protection against
-// cross-origin requests applied once, to every unsafe method.
+// cross-origin requests applied once, to every unsafe method, and text
+// answers compressed for browsers that accept it.
 func (a *App) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +151,7 @@ func (a *App) Handler() http.Handler {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte("Geweigerd: dit formulier kwam niet van deze website (cross-origin request).\n")) //nolint:errcheck
 	}))
-	return cop.Handler(headAsGet(a.engine))
+	return web.Compress(cop.Handler(headAsGet(a.engine)))
 }
 
 // headAsGet answers HEAD as GET, which gin does not do by itself. The
