@@ -60,6 +60,17 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	a.stop = stop
 
+	flashKey, err := database.Secret(ctx, db, "flash")
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	flash, err := web.Flash(flashKey, cfg.SecureCookies)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+
 	e := gin.New()
 	e.HandleMethodNotAllowed = false
 	e.RemoveExtraSlash = true
@@ -76,6 +87,7 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		web.BodyLimit(render, cfg.MaxBodyBytes),
 		web.ValidRequest(render),
 		web.Language(),
+		flash,
 	)
 	mailer, err := mail.New(db, cfg.SMTPURL, cfg.MailFrom, log)
 	if err != nil {
