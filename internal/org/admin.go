@@ -8,8 +8,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
 )
@@ -354,15 +356,19 @@ func (o *Org) adminSetActive(c *gin.Context) {
 	}
 	active := c.PostForm("actief") == "1"
 	ctx := c.Request.Context()
-	if _, err := o.db.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+	// One transaction: an account is never left deactivated but signed in.
+	err := database.WithTx(ctx, o.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+			return fmt.Errorf("org: set user %d active=%v: %w", p.ID, active, err)
+		}
+		if active {
+			return nil
+		}
+		return auth.EndAll(ctx, tx, p.ID, 0)
+	})
+	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
-	}
-	if !active {
-		if err := auth.EndAll(ctx, o.db, p.ID, 0); err != nil {
-			o.render.Error(c, http.StatusInternalServerError, err)
-			return
-		}
 	}
 	o.accounts.Forget(p.ID)
 	key := "org.admin.deactivated"
