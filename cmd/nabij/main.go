@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // certificate and report dates are Brussels dates, also in a container without zone files
 
 	"github.com/jmoiron/sqlx"
 
@@ -47,8 +48,12 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
-	log := newLogger(os.Getenv("LOG_LEVEL"))
-	var err error
+	level, err := config.LogLevel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nabij: config:", err)
+		os.Exit(1)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
 	case "serve":
 		err = serve(ctx, log)
@@ -77,14 +82,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "nabij:", err)
 		os.Exit(1)
 	}
-}
-
-func newLogger(level string) *slog.Logger {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		l = slog.LevelInfo
-	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
 }
 
 // openDatabase loads the configuration from the environment and opens the

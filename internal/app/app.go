@@ -21,6 +21,7 @@ import (
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/metrics"
 	"nabij.be/leerplatform/internal/org"
 	"nabij.be/leerplatform/internal/quiz"
 	"nabij.be/leerplatform/internal/report"
@@ -66,8 +67,10 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	e.Use(
+		metrics.Middleware(),
 		web.RequestIDMiddleware(),
 		web.Logger(log),
+		web.NoStore(),
 		web.Recovery(render, log),
 		web.SecurityHeaders(cfg.SecureCookies),
 		web.BodyLimit(render, cfg.MaxBodyBytes),
@@ -127,6 +130,10 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	a.engine = e
 	return a, nil
 }
+
+// Routes lists every route of the platform (method and pattern), for tests
+// that sweep them all.
+func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
 
 // InvalidateContent drops this instance's in-memory catalogue.
 func (a *App) InvalidateContent() { a.catalog.Invalidate() }

@@ -138,5 +138,7 @@ func (a *Auth) logout(c *gin.Context) {
 		}
 	}
 	a.clearCookie(c)
+	// Pages the browser kept while signed in go too (Back shows nothing).
+	c.Header("Clear-Site-Data", `"cache"`)
 	web.Redirect(c, a.afterLogout(c), "ok", tr(web.Lang(c), "auth.logout.done"))
 }

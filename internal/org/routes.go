@@ -57,6 +57,7 @@ func (o *Org) Routes(r gin.IRouter) {
 	a.POST("/organisaties", o.adminCreateOrg)
 	a.GET("/organisaties/:id", o.adminOrg)
 	a.POST("/organisaties/:id/teams", o.adminCreateTeam)
+	a.POST("/organisaties/:id/uitnodigen", o.adminInvite)
 	a.POST("/gebruikers/:id/rol", o.adminSetRole)
 	a.POST("/gebruikers/:id/actief", o.adminSetActive)
 	a.GET("/mail", o.adminMail)
