@@ -20,6 +20,7 @@ type adminIndexData struct {
 	Organisations []Organisation
 	People        []Person // the people without an organisation
 	Roles         []string
+	SSOExpiring   any // the client secrets about to expire; see SingleSignOn
 	OrgName       string
 	Error         string
 }
@@ -34,6 +35,12 @@ func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
 	if data.People, err = o.store.PlatformPeople(ctx); err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
+	}
+	if o.ssoExpiring != nil {
+		if data.SSOExpiring, err = o.ssoExpiring(ctx); err != nil {
+			o.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
 	}
 	data.Roles = allRoles
 	o.render.HTML(c, status, "admin/index", tr(c, "org.admin.title"), data)
@@ -93,17 +100,20 @@ type adminOrgData struct {
 	Invite    adminInviteForm
 }
 
-// SingleSignOn gives the admin organisation page its single sign-on
-// section; package sso provides it (its Status is sso.Status, shown by the
-// sso_status partial).
-type SingleSignOn[S any] interface {
+// SingleSignOn gives the admin pages their single sign-on parts; package
+// sso provides it: Status (an sso.Status, shown by the sso_status partial
+// on an organisation's page) and Expiring (the client secrets that expire
+// within 30 days, shown by the sso_expiring partial on /beheer).
+type SingleSignOn[S, E any] interface {
 	Status(ctx context.Context, orgID int64) (S, error)
+	Expiring(ctx context.Context) (E, error)
 }
 
-// UseSingleSignOn shows each organisation's single sign-on on its admin
-// page.
-func UseSingleSignOn[S any](o *Org, s SingleSignOn[S]) {
+// UseSingleSignOn shows the organisations' single sign-on on the admin
+// pages.
+func UseSingleSignOn[S, E any](o *Org, s SingleSignOn[S, E]) {
 	o.ssoStatus = func(ctx context.Context, orgID int64) (any, error) { return s.Status(ctx, orgID) }
+	o.ssoExpiring = func(ctx context.Context) (any, error) { return s.Expiring(ctx) }
 }
 
 // adminInviteForm is the admin's invitation form on an organisation's page

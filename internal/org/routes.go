@@ -28,7 +28,8 @@ type Org struct {
 	render   *web.Renderer
 	log      *slog.Logger
 
-	ssoStatus func(ctx context.Context, orgID int64) (any, error) // see UseSingleSignOn
+	ssoStatus   func(ctx context.Context, orgID int64) (any, error) // see UseSingleSignOn
+	ssoExpiring func(ctx context.Context) (any, error)
 }
 
 // New returns the organisations capability.
