@@ -66,7 +66,7 @@ func proseWords(s string) int {
 
 // rebuilt lists the modules already moved to the rules of issue 15 (Curriculum
 // 2.0); the others keep the old checks until they are rewritten.
-var rebuilt = map[string]bool{"online-informeren": true, "online-contacteren": true, "online-begeleiden": true, "online-feedback": true}
+var rebuilt = map[string]bool{"online-informeren": true, "online-contacteren": true, "online-begeleiden": true, "online-feedback": true, "blended-werken": true}
 
 func TestCurriculumStructure(t *testing.T) {
 	r := content.NewRenderer()
