@@ -186,6 +186,8 @@ type PageKey struct {
 	Lang string
 	Role string // "" for guests
 	Done uint64 // lessons the viewer has done, as bits by position in the module
+	// Percent is the viewer's progress in the module, -1 for guests.
+	Percent int
 }
 
 // maxPages bounds the rendered pages one snapshot keeps.

@@ -87,7 +87,21 @@ type adminOrgData struct {
 	Roles     []string
 	TeamName  string
 	TeamError string
+	SSO       any // what SingleSignOn.Status says; nil without single sign-on
 	Invite    adminInviteForm
+}
+
+// SingleSignOn gives the admin organisation page its single sign-on
+// section; package sso provides it (its Status is sso.Status, shown by the
+// sso_status partial).
+type SingleSignOn[S any] interface {
+	Status(ctx context.Context, orgID int64) (S, error)
+}
+
+// UseSingleSignOn shows each organisation's single sign-on on its admin
+// page.
+func UseSingleSignOn[S any](o *Org, s SingleSignOn[S]) {
+	o.ssoStatus = func(ctx context.Context, orgID int64) (any, error) { return s.Status(ctx, orgID) }
 }
 
 // adminInviteForm is the admin's invitation form on an organisation's page
@@ -142,6 +156,12 @@ func (o *Org) adminOrgPage(c *gin.Context, status int, data adminOrgData) {
 	if data.People, err = o.store.People(ctx, id); err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
+	}
+	if o.ssoStatus != nil {
+		if data.SSO, err = o.ssoStatus(ctx, id); err != nil {
+			o.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
 	}
 	data.Roles = allRoles
 	o.render.HTML(c, status, "admin/organisation", org.Name, data)

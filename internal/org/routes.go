@@ -5,6 +5,7 @@
 package org
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -26,6 +27,8 @@ type Org struct {
 	accounts *auth.Auth
 	render   *web.Renderer
 	log      *slog.Logger
+
+	ssoStatus func(ctx context.Context, orgID int64) (any, error) // see UseSingleSignOn
 }
 
 // New returns the organisations capability.

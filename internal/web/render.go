@@ -230,6 +230,11 @@ type ErrorData struct {
 // Error logs err with the request id and shows a safe page for status. The
 // user never sees err itself.
 func (r *Renderer) Error(c *gin.Context, status int, err error) {
+	if status >= 500 && ClientGone(c) {
+		c.Abort()
+		c.Status(StatusClientClosedRequest) // logged by Logger; nobody reads a page
+		return
+	}
 	if status >= 500 && database.IsUnavailable(err) {
 		status = http.StatusServiceUnavailable
 	}
@@ -238,7 +243,7 @@ func (r *Renderer) Error(c *gin.Context, status int, err error) {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "path", c.Request.URL.Path, "error", err.Error())
+		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "route", Route(c), "error", err.Error())
 	}
 	c.Abort()
 	p := r.NewPage(c, "", nil)
