@@ -16,7 +16,7 @@ import (
 var wantModules = []string{"online-informeren", "online-contacteren", "online-begeleiden", "online-feedback", "blended-werken"}
 
 const (
-	minLessons, maxLessons     = 5, 7
+	minLessons, maxLessons     = 5, 8
 	minWords, maxWords         = 400, 900
 	minQuestions, maxQuestions = 10, 15
 	passMark                   = 70
@@ -64,6 +64,10 @@ func proseWords(s string) int {
 	return n
 }
 
+// rebuilt lists the modules already moved to the rules of issue 15 (Curriculum
+// 2.0); the others keep the old checks until they are rewritten.
+var rebuilt = map[string]bool{"online-informeren": true, "online-contacteren": true, "online-begeleiden": true}
+
 func TestCurriculumStructure(t *testing.T) {
 	r := content.NewRenderer()
 	c, problems := r.Parse(courses.FS)
@@ -95,7 +99,7 @@ func TestCurriculumStructure(t *testing.T) {
 		}
 
 		// Lessons.
-		modWords, modProse, modSentences, practice := 0, 0, 0, false
+		modWords, modProse, modSentences, modShort, practice := 0, 0, 0, 0, false
 		for _, l := range m.Lessons {
 			html, err := r.Render(l.BodyMD, "/media/"+m.Slug+"/")
 			if err != nil {
@@ -107,7 +111,12 @@ func TestCurriculumStructure(t *testing.T) {
 				t.Errorf("%s: %d words, want %d to %d", l.File, n, minWords, maxWords)
 			}
 			modWords += n
-			modSentences += len(sentences(text))
+			for _, sn := range sentences(text) {
+				modSentences++
+				if words(sn) <= 4 {
+					modShort++
+				}
+			}
 			modProse += proseWords(text)
 			var heads []string
 			for _, h := range headingRe.FindAllStringSubmatch(l.BodyMD, -1) {
@@ -166,9 +175,13 @@ func TestCurriculumStructure(t *testing.T) {
 				t.Errorf("%s: quiz has no %s question", m.Slug, k)
 			}
 		}
-		t.Logf("%-19s %d lessons, %5d words (%d–%d per lesson), avg sentence %.1f words (%d sentences), quiz %d questions (%d single, %d multiple, %d true/false), policy %d words",
-			m.Slug, len(m.Lessons), modWords, minLessonWords(r, m), maxLessonWords(r, m), avg, modSentences,
-			len(q.Questions), kinds[content.Single], kinds[content.Multiple], kinds[content.TrueFalse], words(r.PlainText(mustRender(t, r, m.PolicyMD))))
+		qs := checkQuizRules(t, m, rebuilt[m.Slug])
+		if rebuilt[m.Slug] {
+			checkModuleRules(t, r, m, modShort, modSentences, avg)
+		}
+		t.Logf("%-19s %d lessons, %5d words (%d–%d per lesson), avg sentence %.1f words (%d sentences, %.0f %% of 4 words or fewer), %d minutes, quiz %d questions (%d single, %d multiple, %d true/false; correct options in multiple: %v; keyed single option longest in %d and shortest in %d of %d), policy %d words",
+			m.Slug, len(m.Lessons), modWords, minLessonWords(r, m), maxLessonWords(r, m), avg, modSentences, 100*float64(modShort)/float64(max(modSentences, 1)), m.Minutes,
+			len(q.Questions), kinds[content.Single], kinds[content.Multiple], kinds[content.TrueFalse], qs.correctCounts, qs.keyedLongest, qs.keyedShortest, kinds[content.Single], words(r.PlainText(mustRender(t, r, m.PolicyMD))))
 	}
 	t.Logf("total: %d modules, %d lessons, %d words", len(c.Modules), totalLessons, totalWords)
 }

@@ -21,9 +21,11 @@ import (
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/metrics"
 	"nabij.be/leerplatform/internal/org"
 	"nabij.be/leerplatform/internal/quiz"
 	"nabij.be/leerplatform/internal/report"
+	"nabij.be/leerplatform/internal/sso"
 	"nabij.be/leerplatform/internal/web"
 	"nabij.be/leerplatform/static"
 	"nabij.be/leerplatform/templates"
@@ -66,8 +68,10 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	e.Use(
+		metrics.Middleware(),
 		web.RequestIDMiddleware(),
 		web.Logger(log),
+		web.NoStore(),
 		web.Recovery(render, log),
 		web.SecurityHeaders(cfg.SecureCookies),
 		web.BodyLimit(render, cfg.MaxBodyBytes),
@@ -105,7 +109,12 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	lessons.Routes(e)
 	quiz.New(quiz.NewStore(db, progress), render).Routes(e)
 	accounts.Routes(e)
-	org.New(db, render, cfg, mailer, accounts, log).Routes(e)
+	orgs := org.New(db, render, cfg, mailer, accounts, log)
+	orgs.Routes(e)
+	singleSignOn := sso.New(db, render, cfg, accounts, log)
+	singleSignOn.Routes(e)
+	accounts.UseSingleSignOn(singleSignOn)
+	org.UseSingleSignOn(orgs, singleSignOn)
 	authoring.New(db, render, a.markdown).Routes(e)
 	report.New(report.NewStore(db), render).Routes(e)
 	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
@@ -124,6 +133,10 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	a.engine = e
 	return a, nil
 }
+
+// Routes lists every route of the platform (method and pattern), for tests
+// that sweep them all.
+func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
 
 // InvalidateContent drops this instance's in-memory catalogue.
 func (a *App) InvalidateContent() { a.catalog.Invalidate() }

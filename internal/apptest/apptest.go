@@ -72,6 +72,22 @@ func NewEmpty(t testing.TB, db *sqlx.DB, dbURL string) *Env {
 // the test configuration (configure may be nil).
 func NewWithConfig(t testing.TB, db *sqlx.DB, dbURL string, configure func(*config.Config)) *Env {
 	t.Helper()
+	return start(t, db, dbURL, configure, nil)
+}
+
+// NewLogged starts the platform on a fresh database holding the built-in
+// curriculum and writes its whole log (debug level and up) to w, for tests
+// that read what the log holds. w must be safe for concurrent writes.
+func NewLogged(t testing.TB, w io.Writer) *Env {
+	t.Helper()
+	db, u := NewCurriculumDB(t)
+	return start(t, db, u, nil, w)
+}
+
+// start runs the platform; its log goes to logOut at debug level, or, when
+// logOut is nil, to stderr when TEST_LOG is set.
+func start(t testing.TB, db *sqlx.DB, dbURL string, configure func(*config.Config), logOut io.Writer) *Env {
+	t.Helper()
 	e := &Env{T: t, DB: db, DBURL: dbURL}
 	e.Server = httptest.NewUnstartedServer(nil)
 	base := "http://" + e.Server.Listener.Addr().String()
@@ -89,11 +105,13 @@ func NewWithConfig(t testing.TB, db *sqlx.DB, dbURL string, configure func(*conf
 		configure(cfg)
 	}
 	e.Config = cfg
-	level := slog.LevelError + 4
-	if os.Getenv("TEST_LOG") != "" {
+	out, level := io.Writer(os.Stderr), slog.LevelError+4
+	if logOut != nil {
+		out, level = logOut, slog.LevelDebug
+	} else if os.Getenv("TEST_LOG") != "" {
 		level = slog.LevelDebug
 	}
-	e.Log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	e.Log = slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level}))
 	a, err := app.New(cfg, db, e.Log)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)

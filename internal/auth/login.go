@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -13,9 +14,11 @@ import (
 )
 
 type loginData struct {
-	Email string
-	Terug string
-	Error string
+	Email     string
+	Terug     string
+	Error     string
+	EmailStep bool   // single sign-on exists: ask for the address first
+	SSOLink   string // the address's organisation allows only single sign-on
 }
 
 // home is where a person lands after login when no page asked for it.
@@ -37,7 +40,14 @@ func (a *Auth) loginForm(c *gin.Context) {
 	if !web.LocalPath(terug) {
 		terug = ""
 	}
-	a.render.HTML(c, http.StatusOK, "auth/login", i18nTitle(c, "auth.login.title"), loginData{Terug: terug})
+	emailFirst, err := a.emailFirst(c.Request.Context())
+	if err != nil {
+		a.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	email := strings.TrimSpace(c.Query("email"))
+	a.render.HTML(c, http.StatusOK, "auth/login", i18nTitle(c, "auth.login.title"),
+		loginData{Terug: terug, Email: email, EmailStep: emailFirst && email == ""})
 }
 
 func (a *Auth) login(c *gin.Context) {
@@ -99,6 +109,15 @@ func (a *Auth) login(c *gin.Context) {
 		fail(http.StatusUnprocessableEntity, "auth.login.failed")
 		return
 	}
+	if refused, err := a.passwordRefused(ctx, acc); err != nil || refused {
+		if err != nil {
+			a.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+		data.SSOLink = "/aanmelden/sso?" + url.Values{"email": {email}, "terug": {terug}}.Encode()
+		fail(http.StatusForbidden, "auth.login.sso_only")
+		return
+	}
 	// The person's own attempts are forgiven; the address's count stays, so
 	// that one valid account cannot reset an attacker's address.
 	clear := []string{accountKey(email)}
@@ -139,5 +158,7 @@ func (a *Auth) logout(c *gin.Context) {
 		}
 	}
 	a.clearCookie(c)
-	web.Redirect(c, "/", "ok", tr(web.Lang(c), "auth.logout.done"))
+	// Pages the browser kept while signed in go too (Back shows nothing).
+	c.Header("Clear-Site-Data", `"cache"`)
+	web.Redirect(c, a.afterLogout(c), "ok", tr(web.Lang(c), "auth.logout.done"))
 }

@@ -32,6 +32,7 @@ type Auth struct {
 	cfg      *config.Config
 	mail     mail.Sender
 	names    NameChecker
+	sso      SingleSignOn // nil: passwords only
 	log      *slog.Logger
 }
 

@@ -198,6 +198,8 @@ type PageKey struct {
 	Lang string
 	Role string // "" for guests
 	Done uint64 // lessons the viewer has done, as bits by position in the module
+	// Percent is the viewer's progress in the module, -1 for guests.
+	Percent int
 }
 
 // maxPageBytes bounds the rendered pages one snapshot keeps, in bytes of

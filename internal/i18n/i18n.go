@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
@@ -66,6 +67,55 @@ func T(lang, key string, args ...any) string {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+var tags = map[string]language.Tag{"nl": language.MustParse("nl-BE"), "en": language.English}
+
+// N returns the plural form of key for the count n in lang, following the
+// language's CLDR cardinal rules: the catalogue holds key+".one" ("1 les")
+// and key+".other" ("%d lessen"), and languages with more forms may add
+// ".zero", ".two", ".few" or ".many". The text is formatted with n and then
+// args.
+func N(lang, key string, n int, args ...any) string {
+	form := pluralForm(lang, n)
+	args = append([]any{n}, args...)
+	if _, ok := lookup(lang, key+"."+form); ok {
+		return T(lang, key+"."+form, args...)
+	}
+	return T(lang, key+".other", args...)
+}
+
+func pluralForm(lang string, n int) string {
+	tag, ok := tags[lang]
+	if !ok {
+		tag = tags["nl"]
+	}
+	abs := n
+	if abs < 0 {
+		abs = -abs
+	}
+	switch plural.Cardinal.MatchPlural(tag, abs, 0, 0, 0, 0) {
+	case plural.Zero:
+		return "zero"
+	case plural.One:
+		return "one"
+	case plural.Two:
+		return "two"
+	case plural.Few:
+		return "few"
+	case plural.Many:
+		return "many"
+	}
+	return "other"
+}
+
+func lookup(lang, key string) (string, bool) {
+	cat, ok := catalogues[lang]
+	if !ok {
+		cat = catalogues["nl"]
+	}
+	s, ok := cat[key]
+	return s, ok
 }
 
 // Keys lists the keys of a language's catalogue, sorted.

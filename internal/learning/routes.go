@@ -69,6 +69,12 @@ func (l *Learning) DoneLessons(c *gin.Context, userID, moduleID int64) (map[int6
 // and module, some 6 MiB in all (see the memory budget in the README).
 const maxCachedDone = 20_000
 
+// ModulePercent implements catalog.LessonExtras: the user's progress in a
+// module, as ProgressSQL defines it.
+func (l *Learning) ModulePercent(c *gin.Context, userID, moduleID int64) (int, error) {
+	return l.store.ModulePercent(c.Request.Context(), userID, moduleID)
+}
+
 // progressChannel is the NOTIFY channel of migration 006 for lesson
 // progress; the payload is the user id.
 const progressChannel = "nabij_progress"

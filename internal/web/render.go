@@ -84,6 +84,10 @@ type Page struct {
 // T translates key into the page's language.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
 
+// N translates the plural form of key for the count n: {{ .N "search.found" 1 }}
+// is "1 les gevonden", with 2 "2 lessen gevonden".
+func (p *Page) N(key string, n int, args ...any) string { return i18n.N(p.Lang, key, n, args...) }
+
 // Asset returns the cache-busting URL of a static file.
 func (p *Page) Asset(name string) string { return p.assets.URL(name) }
 
@@ -101,6 +105,27 @@ func (p *Page) Duration(minutes int) string {
 		return fmt.Sprintf("%d %s", minutes/60, h)
 	}
 	return fmt.Sprintf("%d %s %d min", minutes/60, h, minutes%60)
+}
+
+// Current is the aria-current value of a navigation link to href: "page"
+// when the page is href itself, "true" when it lies in the link's section
+// (href or one of sections as a path prefix), "" otherwise. Every section
+// of the site is marked, not only the home page:
+//
+//	<a href="/rapport"{{ with .Current "/rapport" "/team/" }} aria-current="{{ . }}"{{ end }}>
+func (p *Page) Current(href string, sections ...string) string {
+	if p.Path == href {
+		return "page"
+	}
+	for _, s := range append([]string{href}, sections...) {
+		if s == "/" {
+			continue
+		}
+		if p.Path == s || strings.HasPrefix(p.Path, strings.TrimSuffix(s, "/")+"/") {
+			return "true"
+		}
+	}
+	return ""
 }
 
 // Year is the current year, for the footer.
@@ -182,6 +207,11 @@ type ErrorData struct {
 // Error logs err with the request id and shows a safe page for status. The
 // user never sees err itself.
 func (r *Renderer) Error(c *gin.Context, status int, err error) {
+	if status >= 500 && ClientGone(c) {
+		c.Abort()
+		c.Status(StatusClientClosedRequest) // logged by Logger; nobody reads a page
+		return
+	}
 	if status >= 500 && database.IsUnavailable(err) {
 		status = http.StatusServiceUnavailable
 	}
@@ -190,7 +220,7 @@ func (r *Renderer) Error(c *gin.Context, status int, err error) {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "path", c.Request.URL.Path, "error", err.Error())
+		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "route", Route(c), "error", err.Error())
 	}
 	c.Abort()
 	p := r.NewPage(c, "", nil)
