@@ -41,6 +41,7 @@ type App struct {
 	engine   *gin.Engine
 	catalog  *catalog.Catalog
 	accounts *auth.Auth
+	listener *database.Listener
 	stop     context.CancelFunc // ends background work: the catalogue's change listener
 }
 
@@ -137,6 +138,8 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	accounts.Subscribe(listener)
 	lessons.CacheDoneLessons(listener, cfg.CacheMaxAge)
 	listener.Run(ctx, cfg.DatabaseURL, log)
+	a.listener = listener
+	go accounts.RunCleanUp(ctx)
 
 	e.NoRoute(func(c *gin.Context) { render.Error(c, http.StatusNotFound, nil) })
 	a.engine = e
@@ -149,6 +152,13 @@ func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
 
 // InvalidateContent drops this instance's in-memory catalogue.
 func (a *App) InvalidateContent() { a.catalog.Invalidate() }
+
+// SyncCaches returns once this instance's caches have heard every change
+// committed before the call (see database.Listener.Sync).
+func (a *App) SyncCaches(ctx context.Context) error { return a.listener.Sync(ctx, a.db) }
+
+// Accounts is the accounts capability, for tests and measurements.
+func (a *App) Accounts() *auth.Auth { return a.accounts }
 
 // Close stops the platform's background work.
 func (a *App) Close() { a.stop() }
