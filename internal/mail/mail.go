@@ -1,6 +1,6 @@
 // Package mail sends the platform's e-mail: through SMTP when SMTP_URL is
-// set, otherwise into the outbox table (which admins read on /beheer/mail)
-// and the log, so that local installations work without a mail server.
+// set, otherwise into the outbox table (which admins read on /beheer/mail),
+// so that local installations work without a mail server.
 package mail
 
 import (
@@ -51,12 +51,13 @@ func New(db *sqlx.DB, smtpURL, from string, log *slog.Logger) (*Mailer, error) {
 	return m, nil
 }
 
-// Send delivers m. Without SMTP the message goes to the outbox and the log;
-// with SMTP only the recipient and subject are recorded, not the body (it
-// may hold a one-time link).
+// Send delivers m. Without SMTP the message goes to the outbox; with SMTP
+// only the recipient and subject are recorded. The log never gets the body
+// (it may hold a one-time link).
 func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	if m.smtpURL == nil {
-		m.log.Info("mail (outbox, no SMTP_URL)", "to", msg.To, "subject", msg.Subject, "body", msg.Body)
+		// Not the body: it holds a one-time link. Admins read it at /beheer/mail.
+		m.log.Info("mail (outbox, no SMTP_URL)", "to", msg.To, "subject", msg.Subject)
 		return m.record(ctx, msg, msg.Body, nil)
 	}
 	err := m.smtp(msg)
