@@ -27,7 +27,10 @@ func TestDefaults(t *testing.T) {
 		{"SecureCookies", c.SecureCookies, false},
 		{"TrustedProxies", len(c.TrustedProxies), 0},
 		{"SMTPURL", c.SMTPURL, ""},
-		{"MailFrom", c.MailFrom, "N@BIJ leerplatform <noreply@localhost>"},
+		{"MailFrom", c.MailFrom, `"N@BIJ leerplatform" <noreply@localhost>`},
+		{"MailReplyTo", c.MailReplyTo, ""},
+		{"JobRetryBase", c.JobRetryBase, 30 * time.Second},
+		{"JobRescueAfter", c.JobRescueAfter, 5 * time.Minute},
 		{"ShutdownTimeout", c.ShutdownTimeout, 20 * time.Second},
 		{"SessionIdle", c.SessionIdle, 2 * time.Hour},
 		{"SessionAbsolute", c.SessionAbsolute, 12 * time.Hour},
@@ -103,6 +106,10 @@ func TestBadValuesAreRejected(t *testing.T) {
 		{map[string]string{"MAX_BODY_BYTES": "0"}, "MAX_BODY_BYTES=0 is too small"},
 		{map[string]string{"DATABASE_MAX_CONNECTIONS": "0"}, "DATABASE_MAX_CONNECTIONS must be at least 1"},
 		{map[string]string{"SMTP_URL": "mail.example:25"}, "SMTP_URL is not an smtp://"},
+		{map[string]string{"SMTP_URL": "http://mail.example"}, "SMTP_URL is not an smtp://"},
+		// The old default: net/mail refuses an unquoted @ in the name.
+		{map[string]string{"MAIL_FROM": "N@BIJ leerplatform <noreply@localhost>"}, `MAIL_FROM="N@BIJ leerplatform <noreply@localhost>" is not an e-mail address such as "N@BIJ leerplatform" <noreply@gemeente.be>`},
+		{map[string]string{"MAIL_REPLY_TO": "opleiding"}, `MAIL_REPLY_TO="opleiding" is not an e-mail address`},
 	} {
 		e := map[string]string{"DATABASE_URL": "postgres://x@/nabij"}
 		if _, ok := tc.env["DATABASE_URL"]; len(tc.env) == 0 && !ok {
@@ -127,5 +134,20 @@ func TestBadValuesAreRejected(t *testing.T) {
 	}
 	if err != nil && strings.Contains(err.Error(), "geheim") {
 		t.Errorf("the error %q echoes SMTP_URL", err)
+	}
+}
+
+func TestMailSettings(t *testing.T) {
+	c, err := load(env(map[string]string{
+		"DATABASE_URL":  "postgres://x@/nabij",
+		"SMTP_URL":      "smtps://user:geheim@mail.example:465",
+		"MAIL_FROM":     `"OCMW Testdorp, opleiding" <opleiding@testdorp.be>`,
+		"MAIL_REPLY_TO": "Dienst Opleiding <dienst@testdorp.be>",
+	}))
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if c.SMTPURL != "smtps://user:geheim@mail.example:465" || c.MailReplyTo != "Dienst Opleiding <dienst@testdorp.be>" {
+		t.Errorf("SMTP_URL = %q, MAIL_REPLY_TO = %q", c.SMTPURL, c.MailReplyTo)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nabij.be/leerplatform/internal/auth"
-	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -227,13 +226,4 @@ func (o *Org) adminSetActive(c *gin.Context) {
 		key = "org.admin.activated"
 	}
 	web.Redirect(c, backFor(p, orgID), "ok", tr(c, key, p.Email))
-}
-
-func (o *Org) adminMail(c *gin.Context) {
-	es, err := mail.Outbox(c.Request.Context(), o.db, 200)
-	if err != nil {
-		o.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	o.render.HTML(c, http.StatusOK, "admin/mail", tr(c, "org.mail.title"), es)
 }
