@@ -51,7 +51,9 @@ func (a *App) startJobs(ctx context.Context, cfg *config.Config, mailer *mail.Ma
 	workers := river.NewWorkers()
 	river.AddWorker(workers, mailer.Worker())
 	river.AddWorker(workers, accounts.ResetWorker())
-	q, err := jobs.New(a.db.DB, workers, a.log, jobs.Options{RetryBase: cfg.JobRetryBase, RescueAfter: cfg.JobRescueAfter})
+	q, err := jobs.New(a.db.DB, workers, a.log, jobs.Options{
+		RetryBase: cfg.JobRetryBase, RescueAfter: cfg.JobRescueAfter, MaxAttempts: cfg.JobMaxAttempts,
+	})
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ type Config struct {
 	MailReplyTo      string        // MAIL_REPLY_TO, optional
 	JobRetryBase     time.Duration // JOBS_RETRY_BASE, only for tests (see DefaultJobRetryBase)
 	JobRescueAfter   time.Duration // JOBS_RESCUE_AFTER, only for tests (see DefaultJobRescueAfter)
+	JobMaxAttempts   int           // JOBS_MAX_ATTEMPTS, only for tests (0: jobs.MaxAttempts, about a day)
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT
 	SessionIdle      time.Duration // SESSION_IDLE_TIMEOUT
 	SessionAbsolute  time.Duration // SESSION_MAX_AGE
@@ -41,6 +42,10 @@ const (
 	DefaultJobRetryBase   = 30 * time.Second
 	DefaultJobRescueAfter = 5 * time.Minute
 )
+
+// DefaultMailFrom is the sender without MAIL_FROM. The display name is
+// quoted: an unquoted @ in it does not parse.
+const DefaultMailFrom = `"N@BIJ leerplatform" <noreply@localhost>`
 
 // Load reads the environment.
 func Load() (*Config, error) { return load(os.Getenv) }
@@ -111,8 +116,7 @@ func load(getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.SMTPURL = str("SMTP_URL", "")
-	// The display name is quoted: an unquoted @ in it does not parse.
-	c.MailFrom = str("MAIL_FROM", `"N@BIJ leerplatform" <noreply@localhost>`)
+	c.MailFrom = str("MAIL_FROM", DefaultMailFrom)
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		errs = append(errs, fmt.Sprintf(`MAIL_FROM=%q is not an e-mail address such as "N@BIJ leerplatform" <noreply@gemeente.be> (a name with @ or other special characters goes between double quotes)`, c.MailFrom))
 	}
@@ -125,6 +129,7 @@ func load(getenv func(string) string) (*Config, error) {
 	// because they cannot wait minutes for a retry; production keeps them.
 	c.JobRetryBase = duration("JOBS_RETRY_BASE", DefaultJobRetryBase)
 	c.JobRescueAfter = duration("JOBS_RESCUE_AFTER", DefaultJobRescueAfter)
+	c.JobMaxAttempts = integer("JOBS_MAX_ATTEMPTS", 0)
 	c.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.SessionIdle = duration("SESSION_IDLE_TIMEOUT", 2*time.Hour)
 	c.SessionAbsolute = duration("SESSION_MAX_AGE", 12*time.Hour)

@@ -40,10 +40,15 @@ type Options struct {
 	PollInterval time.Duration
 	// Workers is how many jobs one instance runs at once (default 10).
 	Workers int
+	// MaxAttempts is how often a job runs before it is given up (default
+	// MaxAttempts).
+	MaxAttempts int
 }
 
 // MaxAttempts is how often a job runs before it is given up: with the
-// default schedule the last attempt comes about 24 hours after the first.
+// default schedule the last attempt comes about 24 hours after the first
+// (River moves a job whose retry is due back to the queue every few
+// seconds, so a delay is never shorter than that).
 const MaxAttempts = 20
 
 func (o Options) withDefaults() Options {
@@ -65,6 +70,9 @@ func (o Options) withDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = 10
 	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = MaxAttempts
+	}
 	return o
 }
 
@@ -84,7 +92,7 @@ func New(db *sql.DB, workers *river.Workers, log *slog.Logger, o Options) (*Queu
 	o = o.withDefaults()
 	cfg := &river.Config{
 		Logger:               slog.New(quiet{log.Handler()}),
-		MaxAttempts:          MaxAttempts,
+		MaxAttempts:          o.MaxAttempts,
 		RetryPolicy:          Backoff{Base: o.RetryBase},
 		JobTimeout:           o.JobTimeout,
 		RescueStuckJobsAfter: o.RescueAfter,
@@ -149,6 +157,22 @@ func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, op
 		return 0, false, fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
 	}
 	return res.Job.ID, !res.UniqueSkippedAsDuplicate, nil
+}
+
+// InsertManyTx adds jobs inside tx in one statement (a single insert
+// costs a few milliseconds; a batch of 500 about as much as one).
+func (q *Queue) InsertManyTx(ctx context.Context, tx *sql.Tx, args []river.JobArgs) error {
+	if len(args) == 0 {
+		return nil
+	}
+	ps := make([]river.InsertManyParams, len(args))
+	for i, a := range args {
+		ps[i] = river.InsertManyParams{Args: a}
+	}
+	if _, err := q.client.InsertManyTx(ctx, tx, ps); err != nil {
+		return fmt.Errorf("jobs: insert %d %s: %w", len(args), args[0].Kind(), err)
+	}
+	return nil
 }
 
 // Insert adds a job on its own (see InsertTx).

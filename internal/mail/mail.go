@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/riverqueue/river"
 
 	"nabij.be/leerplatform/internal/jobs"
 )
@@ -36,8 +38,8 @@ type Message struct {
 
 // Sender queues e-mail.
 type Sender interface {
-	// Queue records m inside tx: the mail leaves only if tx commits.
-	Queue(ctx context.Context, tx *sqlx.Tx, m Message) error
+	// Queue records ms inside tx: the mail leaves only if tx commits.
+	Queue(ctx context.Context, tx *sqlx.Tx, ms ...Message) error
 }
 
 // Mailer is the platform's Sender.
@@ -58,32 +60,45 @@ func New(db *sqlx.DB, transport *Transport, log *slog.Logger) *Mailer {
 // Mailer's Worker, so it is made after the Mailer.
 func (m *Mailer) UseQueue(q *jobs.Queue) { m.queue = q }
 
-// Queue records msg in the outbox inside tx and, with SMTP, the job that
-// sends it.
-func (m *Mailer) Queue(ctx context.Context, tx *sqlx.Tx, msg Message) error {
-	if msg.Lang != "en" {
-		msg.Lang = "nl"
+// Queue records the messages in the outbox inside tx and, with SMTP, the
+// jobs that send them: two statements however many messages there are.
+func (m *Mailer) Queue(ctx context.Context, tx *sqlx.Tx, msgs ...Message) error {
+	if len(msgs) == 0 {
+		return nil
 	}
 	status := "outbox"
 	if m.transport != nil {
 		status = "queued"
+		if m.queue == nil {
+			return fmt.Errorf("mail: queue: no job queue")
+		}
 	}
-	var id int64
-	if err := tx.GetContext(ctx, &id, `
-		INSERT INTO mail_outbox (recipient, subject, body, lang, status, message_id)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		msg.To, msg.Subject, msg.Body, msg.Lang, status, m.messageID()); err != nil {
+	n := len(msgs)
+	to, subject, body, lang, ids := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, msg := range msgs {
+		to[i], subject[i], body[i], lang[i], ids[i] = msg.To, msg.Subject, msg.Body, msg.Lang, m.messageID()
+		if lang[i] != "en" {
+			lang[i] = "nl"
+		}
+	}
+	var rows []int64
+	if err := tx.SelectContext(ctx, &rows, `
+		INSERT INTO mail_outbox (recipient, subject, body, lang, message_id, status)
+		SELECT r, s, b, l, i, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t (r, s, b, l, i)
+		RETURNING id`,
+		pq.Array(to), pq.Array(subject), pq.Array(body), pq.Array(lang), pq.Array(ids), status); err != nil {
 		return fmt.Errorf("mail: queue: %w", err)
 	}
 	if m.transport == nil {
 		// Never the body: it holds a live link (admins read it on /beheer/mail).
-		m.log.Info("mail kept in the outbox (no SMTP_URL)", "mail_id", id)
+		m.log.Info("mail kept in the outbox (no SMTP_URL)", "mails", len(rows), "first_mail_id", rows[0])
 		return nil
 	}
-	if m.queue == nil {
-		return fmt.Errorf("mail: queue: no job queue")
+	args := make([]river.JobArgs, len(rows))
+	for i, id := range rows {
+		args[i] = SendArgs{MailID: id}
 	}
-	if _, _, err := m.queue.InsertTx(ctx, tx.Tx, SendArgs{MailID: id}, nil); err != nil {
+	if err := m.queue.InsertManyTx(ctx, tx.Tx, args); err != nil {
 		return fmt.Errorf("mail: queue: %w", err)
 	}
 	return nil

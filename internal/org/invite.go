@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/database"
@@ -168,83 +169,124 @@ func (in *Inviter) Invite(ctx context.Context, lang string, orgID, teamID, invit
 		return strings.ToLower(rows[todo[a]].Email) < strings.ToLower(rows[todo[b]].Email)
 	})
 	err := database.WithTx(ctx, in.db, func(tx *sqlx.Tx) error {
-		for _, i := range todo {
-			msg, err := in.inviteOne(ctx, tx, orgID, teamID, invitedBy, orgName, rows[i])
-			if err != nil {
-				return fmt.Errorf("org: invite %s: %w", rows[i].Email, err)
-			}
-			results[i].OK, results[i].Message = msg == "org.invite.row.sent", msg
-		}
-		return nil
+		return in.inviteAll(ctx, tx, orgID, teamID, invitedBy, orgName, rows, todo, results)
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("org: invite: %w", err)
 	}
 	return results, nil
 }
 
-func (in *Inviter) inviteOne(ctx context.Context, tx *sqlx.Tx, orgID, teamID, invitedBy int64, orgName string, row InviteRow) (string, error) {
-	var existing struct {
+// inviteAll invites rows[todo] (sorted by address) and fills in their
+// results. It takes a handful of statements however many rows there are.
+func (in *Inviter) inviteAll(ctx context.Context, tx *sqlx.Tx, orgID, teamID, invitedBy int64, orgName string, rows []InviteRow, todo []int, results []RowResult) error {
+	emails := make([]string, len(todo))
+	for k, i := range todo {
+		emails[k] = strings.ToLower(rows[i].Email)
+	}
+	var existing []struct {
 		ID      int64  `db:"id"`
+		Email   string `db:"email"`
 		OrgID   *int64 `db:"organisation_id"`
 		Role    string `db:"role"`
 		Pending bool   `db:"pending"`
 	}
-	err := tx.GetContext(ctx, &existing, `SELECT id, organisation_id, role, password_hash IS NULL AS pending
-		FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL FOR UPDATE`, row.Email)
-	var userID int64
-	switch {
-	case errors.Is(database.NotFound(err), database.ErrNotFound):
-		if err := tx.GetContext(ctx, &userID, `
-			INSERT INTO users (organisation_id, email, full_name, role) VALUES ($1, $2, $3, 'learner')
-			ON CONFLICT (lower(email)) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
-			orgID, row.Email, row.Name); err != nil {
-			if errors.Is(database.NotFound(err), database.ErrNotFound) {
-				return "org.invite.row.elsewhere", nil // created concurrently elsewhere
-			}
-			return "", err
+	if err := tx.SelectContext(ctx, &existing, `
+		SELECT id, lower(email) AS email, organisation_id, role, password_hash IS NULL AS pending
+		FROM users WHERE lower(email) = ANY($1) AND deleted_at IS NULL
+		ORDER BY lower(email) FOR UPDATE`, pq.Array(emails)); err != nil {
+		return err
+	}
+	userIDs := map[string]int64{}
+	var again []int64                // invited before, not accepted yet
+	var newEmails, newNames []string // no account yet
+	for _, e := range existing {
+		switch {
+		case e.OrgID != nil && *e.OrgID == orgID && !e.Pending:
+			userIDs[e.Email] = -1 // a member
+		case e.OrgID == nil || e.Role == "trainer" || e.Role == "admin" || !e.Pending:
+			userIDs[e.Email] = 0 // a platform role or someone else's member
+		default:
+			userIDs[e.Email] = e.ID
+			again = append(again, e.ID)
 		}
-	case err != nil:
-		return "", err
-	case existing.OrgID != nil && *existing.OrgID == orgID && !existing.Pending:
-		return "org.invite.row.member", nil
-	case existing.OrgID == nil || existing.Role == "trainer" || existing.Role == "admin" || !existing.Pending:
-		// A platform role or someone else's member: no mail, and a line
-		// that says neither.
-		return "org.invite.row.elsewhere", nil
-	default:
-		// Invited before and not accepted yet, here or by another
-		// organisation. A new invitation replaces this organisation's
-		// earlier ones, and leaves another organisation's alone.
-		userID = existing.ID
+	}
+	for _, i := range todo {
+		if _, ok := userIDs[strings.ToLower(rows[i].Email)]; !ok {
+			newEmails = append(newEmails, rows[i].Email)
+			newNames = append(newNames, rows[i].Name)
+		}
+	}
+	if len(newEmails) > 0 {
+		var created []struct {
+			ID    int64  `db:"id"`
+			Email string `db:"email"`
+		}
+		// An address created by someone else meanwhile is skipped here and
+		// counts as belonging elsewhere.
+		if err := tx.SelectContext(ctx, &created, `
+			INSERT INTO users (organisation_id, email, full_name, role)
+			SELECT $1, e, n, 'learner' FROM unnest($2::text[], $3::text[]) AS t (e, n) ORDER BY lower(e)
+			ON CONFLICT (lower(email)) WHERE deleted_at IS NULL DO NOTHING
+			RETURNING id, lower(email) AS email`, orgID, pq.Array(newEmails), pq.Array(newNames)); err != nil {
+			return err
+		}
+		for _, e := range newEmails {
+			userIDs[strings.ToLower(e)] = 0
+		}
+		for _, c := range created {
+			userIDs[c.Email] = c.ID
+		}
+	}
+	// A new invitation replaces this organisation's earlier ones to the
+	// same person, and leaves another organisation's alone.
+	if len(again) > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET used_at = now()
-			FROM users u WHERE u.id = i.user_id AND i.user_id = $1 AND i.used_at IS NULL
-			  AND coalesce(i.organisation_id, u.organisation_id) = $2`, userID, orgID); err != nil {
-			return "", err
+			FROM users u WHERE u.id = i.user_id AND i.user_id = ANY($1) AND i.used_at IS NULL
+			  AND coalesce(i.organisation_id, u.organisation_id) = $2`, pq.Array(again), orgID); err != nil {
+			return err
 		}
+	}
+	var hashes [][]byte
+	var invited []int64
+	var mails []mail.Message
+	for _, i := range todo {
+		switch id := userIDs[strings.ToLower(rows[i].Email)]; {
+		case id == -1:
+			results[i].Message = "org.invite.row.member"
+		case id == 0:
+			// No mail, and a line that says neither where nor what.
+			results[i].Message = "org.invite.row.elsewhere"
+		default:
+			token, hash := auth.NewToken()
+			hashes, invited = append(hashes, hash), append(invited, id)
+			results[i].OK, results[i].Message = true, "org.invite.row.sent"
+			// In the organisation's language, which is Dutch (the person
+			// picks theirs after accepting).
+			link := in.baseURL + "/uitnodiging/" + token
+			mails = append(mails, mail.Message{
+				To:      rows[i].Email,
+				Subject: i18n.T("nl", "org.invite.mail.subject", orgName),
+				Body:    i18n.T("nl", "org.invite.mail.body", orgName, link),
+				Lang:    "nl",
+			})
+		}
+	}
+	if len(invited) == 0 {
+		return nil
 	}
 	var team *int64
 	if teamID != 0 {
 		team = &teamID
 	}
-	token, hash := auth.NewToken()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO invitations (token_hash, user_id, organisation_id, team_id, invited_by, expires_at)
-		VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-		hash, userID, orgID, team, invitedBy, InvitationValidity.Seconds()); err != nil {
-		return "", err
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO invitations (token_hash, user_id, organisation_id, team_id, invited_by, expires_at)
+		SELECT h, u, $3, $4, $5, now() + make_interval(secs => $6)
+		FROM unnest($1::bytea[], $2::bigint[]) AS t (h, u)`,
+		pq.ByteaArray(hashes), pq.Array(invited), orgID, team, invitedBy, InvitationValidity.Seconds()); err != nil {
+		return err
 	}
-	// In the organisation's language, which is Dutch (the person picks
-	// theirs after accepting).
-	link := in.baseURL + "/uitnodiging/" + token
-	if err := in.mail.Queue(ctx, tx, mail.Message{
-		To:      row.Email,
-		Subject: i18n.T("nl", "org.invite.mail.subject", orgName),
-		Body:    i18n.T("nl", "org.invite.mail.body", orgName, link),
-		Lang:    "nl",
-	}); err != nil {
-		return "", err
-	}
-	return "org.invite.row.sent", nil
+	return in.mail.Queue(ctx, tx, mails...)
 }
 
 // pendingInvitation is a valid invitation, found by its token.
