@@ -5,7 +5,7 @@ func init() { register("en", enMail) }
 var enMail = map[string]string{
 	"mail.html.button":            "Open the link",
 	"mail.html.footer":            "This e-mail was sent automatically by the N@BIJ learning platform. Replies to this message are not read.",
-	"org.invite.row.elsewhere":    "Not invited: this address cannot be invited through your organisation. Ask the platform administrator",
+	"org.invite.row.elsewhere":    "Not invited: this address cannot be invited through your organisation",
 	"org.invite.row.name_invalid": "Not invited: the name in the file cannot be used",
 	"org.mail.intro_smtp":         "E-mail leaves through the queue: when sending fails, the platform tries again with ever longer pauses, for a day. The content (with personal links) is shown here until the e-mail is sent and erased after that.",
 	"org.mail.filter":             "Show e-mail",

@@ -5,7 +5,7 @@ func init() { register("nl", nlMail) }
 var nlMail = map[string]string{
 	"mail.html.button":            "Open de link",
 	"mail.html.footer":            "Deze e-mail werd automatisch verstuurd door het N@BIJ leerplatform. Antwoorden op dit bericht worden niet gelezen.",
-	"org.invite.row.elsewhere":    "Niet uitgenodigd: dit adres kan niet via je organisatie uitgenodigd worden. Vraag de beheerder van het platform",
+	"org.invite.row.elsewhere":    "Niet uitgenodigd: dit adres kan niet via je organisatie uitgenodigd worden",
 	"org.invite.row.name_invalid": "Niet uitgenodigd: de naam in het bestand kan niet gebruikt worden",
 	"org.mail.intro_smtp":         "E-mail vertrekt via de wachtrij: lukt het niet, dan probeert het platform opnieuw met een steeds langere pauze, een etmaal lang. De inhoud (met persoonlijke links) is hier te zien tot de e-mail verzonden is en wordt daarna gewist.",
 	"org.mail.filter":             "Toon e-mail",
