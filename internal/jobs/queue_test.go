@@ -52,3 +52,26 @@ func TestStartStop(t *testing.T) {
 	}
 	t.Logf("stop %v", time.Since(t1))
 }
+
+// The production schedule: the first retry within a minute, the last
+// attempt at least 24 hours after the first, each wait longer than the one
+// before (or at the 2-hour ceiling).
+func TestBackoffLastsADay(t *testing.T) {
+	b := jobs.Backoff{Base: 30 * time.Second}
+	if d := b.Delay(1); d > time.Minute {
+		t.Errorf("first retry after %v, want within a minute", d)
+	}
+	var total time.Duration
+	prev := time.Duration(0)
+	for n := 1; n < jobs.MaxAttempts; n++ {
+		d := b.Delay(n)
+		if d < prev || d > 2*time.Hour {
+			t.Errorf("wait after attempt %d = %v (before: %v), want growing up to 2 h", n, d, prev)
+		}
+		prev, total = d, total+d
+	}
+	if total < 24*time.Hour {
+		t.Errorf("the last attempt comes %v after the first, want at least 24 h", total)
+	}
+	t.Logf("%d attempts over %v", jobs.MaxAttempts, total.Round(time.Minute))
+}
