@@ -12,7 +12,6 @@ import (
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/database"
-	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -244,7 +243,7 @@ func (o *Org) adminInvite(c *gin.Context) {
 		again(tr(c, "org.invite.empty"))
 		return
 	}
-	results, err := o.inviter.Invite(ctx, id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
+	results, err := o.inviter.Invite(ctx, web.Lang(c), id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
 	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
@@ -386,13 +385,4 @@ func (o *Org) adminSetActive(c *gin.Context) {
 		key = "org.admin.activated"
 	}
 	web.Redirect(c, backFor(p, orgID), "ok", tr(c, key, p.Email))
-}
-
-func (o *Org) adminMail(c *gin.Context) {
-	es, err := mail.Outbox(c.Request.Context(), o.db, 200)
-	if err != nil {
-		o.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	o.render.HTML(c, http.StatusOK, "admin/mail", tr(c, "org.mail.title"), es)
 }
