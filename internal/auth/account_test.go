@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"nabij.be/leerplatform/internal/apptest"
 	"nabij.be/leerplatform/internal/auth"
@@ -62,11 +63,19 @@ func TestCrossOriginPostRefused(t *testing.T) {
 
 var linkRe = regexp.MustCompile(`/wachtwoord-herstellen/[A-Za-z0-9_-]+`)
 
+// resetLink waits for the reset mail to email (a job writes it, right
+// after the request) and returns its link.
 func resetLink(t *testing.T, env *apptest.Env, email string) string {
 	t.Helper()
 	var body string
-	if err := env.DB.Get(&body, `SELECT body FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1`, email); err != nil {
-		t.Fatalf("no mail to %s in the outbox: %v", email, err)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := env.DB.Get(&body, `SELECT body FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1`, email)
+		if err == nil && linkRe.MatchString(body) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no mail to %s in the outbox after 10 s: %v", email, err)
+		}
 	}
 	link := linkRe.FindString(body)
 	if link == "" {
