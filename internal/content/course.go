@@ -365,6 +365,9 @@ func (r *Renderer) parseLesson(file string, src []byte, media map[string]bool) (
 		ps = append(ps, Problem{file, bodyOffset(src) + 1, "de les heeft geen tekst"})
 	}
 	off := bodyOffset(src)
+	if err := CheckLimits(body); err != nil { // before parsing it: a text beyond the bounds is slow to parse
+		return l, append(ps, Problem{file, off + max(err.Line, 1), err.Reason})
+	}
 	for _, line := range r.h1Lines(body) {
 		ps = append(ps, Problem{file, off + line, "gebruik geen kop van niveau 1 (#): de titel komt uit de front matter; begin bij ##"})
 	}
@@ -379,6 +382,9 @@ func (r *Renderer) parseLesson(file string, src []byte, media map[string]bool) (
 // the browser; file names the lesson in the messages. media maps each
 // "media/NAME" of the module to whether it is an image.
 func (r *Renderer) CheckLessonBody(file, body string, media map[string]bool) Problems {
+	if err := CheckLimits(body); err != nil { // before parsing it: a text beyond the bounds is slow to parse
+		return Problems{{file, max(err.Line, 1), err.Reason}}
+	}
 	return r.checkImages(file, body, 0, media)
 }
 

@@ -71,7 +71,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 		t.Errorf("invite a learner: status %d (%q)", resp.Status, resp.Flash())
 	}
 	var role string
-	env.DB.Get(&role, `SELECT role FROM users WHERE email = 'an@nieuwdorp.example'`)
+	env.MustGet(&role, `SELECT role FROM users WHERE email = 'an@nieuwdorp.example'`)
 	if role != "learner" {
 		t.Errorf("invited learner has role %q", role)
 	}
@@ -85,7 +85,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 		t.Errorf("team of another organisation: status %d, want 422", resp.Status)
 	}
 	var n int
-	env.DB.Get(&n, `SELECT count(*) FROM users WHERE email IN ('keizer@nieuwdorp.example', 'x@nieuwdorp.example')`)
+	env.MustGet(&n, `SELECT count(*) FROM users WHERE email IN ('keizer@nieuwdorp.example', 'x@nieuwdorp.example')`)
 	if n != 0 {
 		t.Errorf("refused invitations created %d accounts", n)
 	}
@@ -96,7 +96,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 	if resp := env.Client().PostForm(page+"/uitnodigen", url.Values{"adressen": {"y@nieuwdorp.example"}}); resp.URL.Path != "/aanmelden" {
 		t.Errorf("a guest posting to the admin's invitation form: at %s (status %d), want the login page", resp.URL.Path, resp.Status)
 	}
-	env.DB.Get(&n, `SELECT count(*) FROM users WHERE email = 'y@nieuwdorp.example'`)
+	env.MustGet(&n, `SELECT count(*) FROM users WHERE email = 'y@nieuwdorp.example'`)
 	if n != 0 {
 		t.Errorf("invitations by a manager or guest created %d accounts", n)
 	}
