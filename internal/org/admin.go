@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/feedback"
 	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
 )
@@ -20,6 +21,8 @@ type adminIndexData struct {
 	Roles         []string
 	OrgName       string
 	Error         string
+	Feedback      []feedback.Message // the newest messages of the accessibility statement's form
+	FeedbackTotal int
 }
 
 func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
@@ -30,6 +33,10 @@ func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
 		return
 	}
 	if data.People, err = o.store.PlatformPeople(ctx); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if data.Feedback, data.FeedbackTotal, err = feedback.Latest(ctx, o.db, 20); err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
