@@ -169,3 +169,24 @@ func countCurrent(body string) int {
 	}
 	return strings.Count(body[start:end], "aria-current=")
 }
+
+// A manager pastes addresses as Outlook copies them: everyone is invited,
+// with their name.
+func TestInviteOutlookPaste(t *testing.T) {
+	env := apptest.New(t)
+	org := env.CreateOrg("OCMW Plakdorp")
+	_, pw := env.CreateUser(org, "manager", "mo@plakdorp.example", "Mo Manager")
+	c := env.Client()
+	c.Login("mo@plakdorp.example", pw)
+	resp := c.PostForm("/organisatie/uitnodigen", url.Values{"adressen": {`Jan Peeters <jan.peeters@plakdorp.example>; "Vermeulen, An" <an.vermeulen@plakdorp.example>`}})
+	if resp.Status != http.StatusOK || !resp.Contains("2 uitnodigingen verstuurd, 0 regels niet verwerkt.") {
+		t.Fatalf("Outlook paste: status %d, want 200 with 2 invitations sent; page says %q", resp.Status, resp.Flash())
+	}
+	var names []string
+	if err := env.DB.Select(&names, `SELECT full_name FROM users WHERE organisation_id = $1 AND password_hash IS NULL ORDER BY email`, org); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(names) != "[Vermeulen, An Jan Peeters]" {
+		t.Errorf("names of the invited people = %v, want [Vermeulen, An Jan Peeters]", names)
+	}
+}
