@@ -9,6 +9,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"nabij.be/leerplatform/internal/certificate"
+	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/report"
 )
 
@@ -44,9 +46,8 @@ func organisationsFlag(args []string) (int, []string, error) {
 // --organisations K`, for measuring the platform at the scale of a whole
 // region: a tenth of the N learners (the large organisation the benchmark
 // reads) go to the demo organisation, the rest are spread evenly over K-1
-// organisations "Demogemeente 002" … Each organisation is seeded with set
-// statements (generate_series, INSERT … SELECT) in one transaction, so
-// 100,000 learners take about a minute, not hours of completion events.
+// organisations "Demogemeente 002" … Each organisation is seeded by
+// report.SeedLearners (set statements, then the completion path).
 func seedOrganisations(ctx context.Context, db *sqlx.DB, n, k int) error {
 	start := time.Now()
 	big := max(1, n/10)
@@ -54,12 +55,14 @@ func seedOrganisations(ctx context.Context, db *sqlx.DB, n, k int) error {
 		big = n
 	}
 	total := 0
+	// Completions and certificates through the learning store, as seedLearners does.
+	progress := learning.NewStore(db, certificate.NewIssuer(certificate.NewStore(db)))
 	seed := func(name string, m int) error {
 		orgID, err := report.SeedOrganisation(ctx, db, name)
 		if err != nil {
 			return err
 		}
-		added, err := report.SeedLearners(ctx, db, orgID, m)
+		added, err := report.SeedLearners(ctx, db, progress, orgID, m)
 		total += added
 		return err
 	}
