@@ -49,6 +49,7 @@ psql "$admin_url" -qc 'DROP DATABASE IF EXISTS nabij_bench WITH (FORCE)' -c 'CRE
 
 go build -trimpath -o "$work/nabij" ./cmd/nabij
 export DATABASE_URL="$bench_url" LOG_LEVEL=${BENCH_LOG_LEVEL:-warn} PORT=$APP_PORT BASE_URL="http://127.0.0.1:$APP_PORT"
+export METRICS_ADDR=${BENCH_METRICS_ADDR:-127.0.0.1:0} # not the default port: another server may hold it
 "$work/nabij" migrate >/dev/null
 "$work/nabij" import >/dev/null
 echo "seeding demo data with $LEARNERS learners in $ORGANISATIONS organisation(s)…" >&2
@@ -59,7 +60,8 @@ org_learners=$(psql "$bench_url" -Atc "SELECT count(*) FROM users u JOIN organis
 
 "$work/nabij" serve 2>"$work/server.log" &
 server_pid=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 300); do curl -fs "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$APP_PORT/readyz" >/dev/null || { echo "bench: the server did not start:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 
 app="http://127.0.0.1:$APP_PORT"
 lesson_path=$(curl -fs "$app/modules/online-informeren" | grep -o 'href="/modules/online-informeren/[a-z0-9-]*"' | head -1 | cut -d'"' -f2)
