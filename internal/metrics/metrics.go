@@ -188,7 +188,7 @@ func WatchJobs(count func(ctx context.Context) (JobCounts, error)) { jobs.count.
 type jobCollector struct {
 	desc   *prometheus.Desc
 	oldest *prometheus.Desc
-	count atomic.Pointer[func(context.Context) (JobCounts, error)]
+	count  atomic.Pointer[func(context.Context) (JobCounts, error)]
 }
 
 func (j *jobCollector) Describe(ch chan<- *prometheus.Desc) { ch <- j.desc; ch <- j.oldest }
