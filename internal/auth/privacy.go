@@ -106,7 +106,7 @@ func DeleteAccount(ctx context.Context, db *sqlx.DB, userID int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM mail_outbox WHERE lower(recipient) = lower($1)`, email); err != nil {
 			return fmt.Errorf("auth: delete mail of account %d: %w", userID, err)
 		}
-		return nil
+		return forgetPerson(ctx, tx, userID, email)
 	})
 }
 
@@ -120,20 +120,30 @@ func (a *Auth) deleteAccount(c *gin.Context) {
 		return
 	}
 	if acc.PasswordHash == nil {
+		// Signs in only through the organisation's provider: confirms
+		// with the address instead of a password.
 		if !strings.EqualFold(strings.TrimSpace(c.PostForm("email")), acc.Email) {
 			a.render.HTML(c, http.StatusUnprocessableEntity, "auth/privacy", tr(lang, "auth.privacy.title"),
 				deleteData{Error: tr(lang, "auth.privacy.delete_email_wrong"), NoPassword: true})
 			return
 		}
-	} else if !VerifyPassword(c.PostForm("wachtwoord"), *acc.PasswordHash) {
-		a.render.HTML(c, http.StatusUnprocessableEntity, "auth/privacy", tr(lang, "auth.privacy.title"),
-			deleteData{Error: tr(lang, "auth.password.wrong_current")})
-		return
+	} else {
+		ok, err := a.checkCurrentPassword(c, v.UserID, c.PostForm("wachtwoord"), acc.PasswordHash, func(status int, msg string) {
+			a.render.HTML(c, status, "auth/privacy", tr(lang, "auth.privacy.title"), deleteData{Error: msg})
+		})
+		if err != nil {
+			a.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+		if !ok {
+			return
+		}
 	}
 	if err := DeleteAccount(ctx, a.db, v.UserID); err != nil {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
+	a.Forget(v.UserID)
 	a.clearCookie(c)
 	web.Redirect(c, "/", "ok", tr(lang, "auth.privacy.deleted"))
 }

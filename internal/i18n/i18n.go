@@ -5,6 +5,7 @@ package i18n
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -75,14 +76,19 @@ var tags = map[string]language.Tag{"nl": language.MustParse("nl-BE"), "en": lang
 // language's CLDR cardinal rules: the catalogue holds key+".one" ("1 les")
 // and key+".other" ("%d lessen"), and languages with more forms may add
 // ".zero", ".two", ".few" or ".many". The text is formatted with n and then
-// args.
+// args (use %[2]s and the like to put them in another order); a form
+// without any verb is shown as it is.
 func N(lang, key string, n int, args ...any) string {
-	form := pluralForm(lang, n)
-	args = append([]any{n}, args...)
-	if _, ok := lookup(lang, key+"."+form); ok {
-		return T(lang, key+"."+form, args...)
+	k := key + "." + pluralForm(lang, n)
+	text, ok := lookup(lang, k)
+	if !ok {
+		k = key + ".other"
+		text, _ = lookup(lang, k)
 	}
-	return T(lang, key+".other", args...)
+	if !strings.Contains(text, "%") {
+		return T(lang, k) // a form without the number: "Beantwoord de vraag"
+	}
+	return T(lang, k, append([]any{n}, args...)...)
 }
 
 func pluralForm(lang string, n int) string {

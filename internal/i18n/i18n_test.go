@@ -201,7 +201,7 @@ func TestT(t *testing.T) {
 	if got := T("nl", "no.such.key"); got != "no.such.key" {
 		t.Errorf("T for a missing key = %q, want the key", got)
 	}
-	if got := T("nl", "module.lessons", 6); got != "6 lessen" {
+	if got := T("nl", "module.lessons.other", 6); got != "6 lessen" {
 		t.Errorf("T with an argument = %q, want \"6 lessen\"", got)
 	}
 }
@@ -249,5 +249,14 @@ func TestNPicksThePluralForm(t *testing.T) {
 		if got := N(c.lang, "org.admin.people_count", c.n); got != c.want {
 			t.Errorf("N(%s, org.admin.people_count, %d) = %q, want %q", c.lang, c.n, got, c.want)
 		}
+	}
+	if got := N("nl", "learning.lessons", 6, 1); got != "1 van 6 lessen gelezen" {
+		t.Errorf("N with the count second = %q, want \"1 van 6 lessen gelezen\"", got)
+	}
+	if got := N("nl", "learning.lessons", 1, 0); got != "0 van 1 les gelezen" {
+		t.Errorf("N(learning.lessons, 1, 0) = %q, want \"0 van 1 les gelezen\"", got)
+	}
+	if got := N("en", "quiz.intro", 1); strings.Contains(got, "%") || !strings.HasPrefix(got, "Answer the question") {
+		t.Errorf("N of a form without the number = %q", got)
 	}
 }

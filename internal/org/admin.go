@@ -8,9 +8,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/auth"
-	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -242,7 +243,7 @@ func (o *Org) adminInvite(c *gin.Context) {
 		again(tr(c, "org.invite.empty"))
 		return
 	}
-	results, err := o.inviter.Invite(ctx, id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
+	results, err := o.inviter.Invite(ctx, web.Lang(c), id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
 	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
@@ -364,15 +365,19 @@ func (o *Org) adminSetActive(c *gin.Context) {
 	}
 	active := c.PostForm("actief") == "1"
 	ctx := c.Request.Context()
-	if _, err := o.db.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+	// One transaction: an account is never left deactivated but signed in.
+	err := database.WithTx(ctx, o.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+			return fmt.Errorf("org: set user %d active=%v: %w", p.ID, active, err)
+		}
+		if active {
+			return nil
+		}
+		return auth.EndAll(ctx, tx, p.ID, 0)
+	})
+	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
-	}
-	if !active {
-		if err := auth.EndAll(ctx, o.db, p.ID, 0); err != nil {
-			o.render.Error(c, http.StatusInternalServerError, err)
-			return
-		}
 	}
 	o.accounts.Forget(p.ID)
 	key := "org.admin.deactivated"
@@ -380,13 +385,4 @@ func (o *Org) adminSetActive(c *gin.Context) {
 		key = "org.admin.activated"
 	}
 	web.Redirect(c, backFor(p, orgID), "ok", tr(c, key, p.Email))
-}
-
-func (o *Org) adminMail(c *gin.Context) {
-	es, err := mail.Outbox(c.Request.Context(), o.db, 200)
-	if err != nil {
-		o.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	o.render.HTML(c, http.StatusOK, "admin/mail", tr(c, "org.mail.title"), es)
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,14 @@ type Renderer struct {
 // on the request's language go through the page's T method instead.
 var Funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
+	// pct writes part as a percentage of whole, "37.5", for SVG lengths
+	// that stretch with the page instead of scaling its text.
+	"pct": func(part float64, whole int) string {
+		if whole == 0 {
+			return "0"
+		}
+		return strconv.FormatFloat(part*100/float64(whole), 'f', 2, 64)
+	},
 }
 
 // NewRenderer parses layout.html and partials/*.html together with each page
@@ -76,6 +85,7 @@ type Page struct {
 	Flash     string
 	FlashKind string // "ok" or "error"
 	Path      string
+	Here      string // where the language form returns to: the path with its query on a GET
 	RequestID string
 	Data      any
 	assets    *Assets
@@ -138,6 +148,7 @@ func (r *Renderer) NewPage(c *gin.Context, title string, data any) *Page {
 		Lang:      Lang(c),
 		Viewer:    CurrentViewer(c),
 		Path:      c.Request.URL.Path,
+		Here:      here(c),
 		RequestID: RequestID(c),
 		Data:      data,
 		assets:    r.assets,
@@ -161,12 +172,24 @@ func (r *Renderer) SharedHTML(c *gin.Context, name, title string, data any) (htm
 	if HasFlash(c) {
 		return nil, false, nil
 	}
-	p := &Page{Title: title, Lang: Lang(c), Path: c.Request.URL.Path, Data: data, assets: r.assets}
+	// Here without the query: one person's query string must not end up
+	// in a page served to others.
+	p := &Page{Title: title, Lang: Lang(c), Path: c.Request.URL.Path, Here: c.Request.URL.Path, Data: data, assets: r.assets}
 	if v := CurrentViewer(c); v != nil {
 		p.Viewer = &Viewer{Role: v.Role, Lang: v.Lang}
 	}
 	html, err = r.execute(name, p)
 	return html, err == nil, err
+}
+
+// here is the address the language form brings a person back to: the
+// page with its query (a search keeps its words), or for the answer to a
+// post only its path.
+func here(c *gin.Context) string {
+	if c.Request.Method == http.MethodGet && c.Request.URL.RawQuery != "" {
+		return c.Request.URL.Path + "?" + c.Request.URL.RawQuery
+	}
+	return c.Request.URL.Path
 }
 
 // execute renders page name into memory, so that a template error never
