@@ -34,7 +34,7 @@ type Person struct {
 	Email     string     `db:"email"`
 	Role      string     `db:"role"`
 	Active    bool       `db:"active"`
-	Invited   bool       `db:"invited"` // invited, no password chosen yet
+	Invited   bool       `db:"invited"` // invited, no password chosen and never signed in (SSO accounts have no password)
 	Teams     string     `db:"teams"`
 	OrgName   string     `db:"organisation_name"`
 	LastLogin *time.Time `db:"last_login_at"`
@@ -109,7 +109,7 @@ func (s *Store) CreateTeam(ctx context.Context, orgID int64, name string) (bool,
 	return n == 1, nil
 }
 
-const personColumns = `u.id, u.full_name, u.email, u.role, u.active, u.password_hash IS NULL AS invited, u.last_login_at,
+const personColumns = `u.id, u.full_name, u.email, u.role, u.active, u.password_hash IS NULL AND u.last_login_at IS NULL AS invited, u.last_login_at,
 	coalesce(o.name, '') AS organisation_name,
 	coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name COLLATE nabij_nl) FROM team_members m JOIN teams t ON t.id = m.team_id
 	          WHERE m.user_id = u.id), '') AS teams`
