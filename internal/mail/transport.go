@@ -69,7 +69,8 @@ func NewTransport(smtpURL, from, replyTo string) (*Transport, error) {
 			return nil, fmt.Errorf("SMTP_URL has no valid port")
 		}
 	}
-	t.options = []gomail.Option{gomail.WithPort(t.port), gomail.WithTimeout(Timeout)}
+	// A new connection per message: no NOOP to check it first.
+	t.options = []gomail.Option{gomail.WithPort(t.port), gomail.WithTimeout(Timeout), gomail.WithoutNoop()}
 	switch {
 	case u.Scheme == "smtps":
 		t.options = append(t.options, gomail.WithSSL())
