@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // certificate and report dates are Brussels dates, also in a container without zone files
 
 	"github.com/jmoiron/sqlx"
 
@@ -31,6 +32,10 @@ Usage:
                               create or update an account (password from NABIJ_PASSWORD, else generated and printed)
   nabij demo [--learners N]   create the demo organisation "OCMW Demodorp" and its accounts and print their logins;
                               --learners adds N learners with random progress (for reports and benchmarks)
+  nabij org sso --org NAME --issuer URL --client-id ID --client-secret-file FILE --domains a.be,b.be
+                [--manager-claim NAME=VALUE] [--team-claim NAME] [--secret-expires YYYY-MM-DD] [--sso-only] | --off
+                              sign the organisation's people in through its OpenID Connect provider (README: Single sign-on)
+  nabij healthcheck           exit 0 when this machine's server answers /healthz (for a container's HEALTHCHECK)
   nabij certificate sample --name N --out FILE.pdf [--title T] [--org O]
                               render a sample certificate, without a database, to check the layout
 
@@ -44,8 +49,12 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
-	log := newLogger(os.Getenv("LOG_LEVEL"))
-	var err error
+	level, err := config.LogLevel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nabij: config:", err)
+		os.Exit(1)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
 	case "serve":
 		err = serve(ctx, log)
@@ -59,6 +68,10 @@ func main() {
 		err = user(ctx, log, args)
 	case "demo":
 		err = demo(ctx, log, args)
+	case "org":
+		err = orgCommand(ctx, log, args, os.Stdout)
+	case "healthcheck":
+		err = healthcheck(ctx)
 	case "certificate":
 		err = certificateCommand(args, os.Stdout)
 	case "help", "-h", "--help":
@@ -72,14 +85,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "nabij:", err)
 		os.Exit(1)
 	}
-}
-
-func newLogger(level string) *slog.Logger {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		l = slog.LevelInfo
-	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
 }
 
 // openDatabase loads the configuration from the environment and opens the

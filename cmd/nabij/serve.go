@@ -7,44 +7,48 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/courses"
 	"nabij.be/leerplatform/internal/app"
 	"nabij.be/leerplatform/internal/catalog"
+	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/jobs"
+	"nabij.be/leerplatform/internal/metrics"
 	"nabij.be/leerplatform/internal/web"
 	"nabij.be/leerplatform/migrations"
 )
 
-// defaultMemoryLimit keeps the server's heap small (GOMEMLIMIT overrides
-// it): its live data is a few megabytes, and without a limit the garbage
-// collector lets the heap grow with the request rate.
-const defaultMemoryLimit = 40 << 20
-
+// serve runs the web server. The whole configuration is read and checked
+// first: a bad setting stops it before it migrates, imports or listens.
 func serve(ctx context.Context, log *slog.Logger) error {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
+	cfg, err := config.Load()
+	if err != nil {
+		return err
 	}
-	db, cfg, err := openDatabase(ctx)
+	if !cfg.MemoryLimitSet {
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
+	ms, err := database.LoadMigrations(migrations.FS)
+	if err != nil {
+		return err
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(cfg.MaxDBConnections)
+	metrics.WatchDB(db.DB)
 
-	ms, err := database.LoadMigrations(migrations.FS)
-	if err != nil {
-		return err
-	}
 	if cfg.MigrateOnStart {
-		done, err := database.Migrate(ctx, db, ms)
+		done, err := database.MigrateWith(ctx, db, ms, migrateOptions(cfg))
 		if err != nil {
 			return err
 		}
@@ -82,18 +86,27 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
-	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
-		// Profiling on a separate, local-only listener; never on the public port.
-		go func() {
-			log.Info("pprof listening", "addr", addr)
-			if err := http.ListenAndServe(addr, pprofMux()); err != nil {
-				log.Error("pprof", "error", err.Error())
-			}
-		}()
-	}
-	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.Port))
+	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		return err
+	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics: %w", err)
+		}
+		go metrics.Serve(ctx, mln, log)
+	}
+	if cfg.PprofAddr != "" {
+		// Profiling on a separate, loopback-only listener (config refuses
+		// any other address); never on the public port.
+		pln, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("pprof: %w", err)
+		}
+		go servePprof(ctx, pln, log)
 	}
 	log.Info("N@BIJ leerplatform ready", "url", cfg.BaseURL)
 	return web.Serve(ctx, ln, a.Handler(), log, cfg.ShutdownTimeout)
@@ -122,7 +135,7 @@ func importIfEmpty(ctx context.Context, db *sqlx.DB, log *slog.Logger) error {
 }
 
 func migrate(ctx context.Context, log *slog.Logger) error {
-	db, _, err := openDatabase(ctx)
+	db, cfg, err := openDatabase(ctx)
 	if err != nil {
 		return err
 	}
@@ -131,7 +144,7 @@ func migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	done, err := database.Migrate(ctx, db, ms)
+	done, err := database.MigrateWith(ctx, db, ms, migrateOptions(cfg))
 	if err != nil {
 		return err
 	}
@@ -148,11 +161,28 @@ func migrate(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
-func pprofMux() *http.ServeMux {
+// migrateOptions are the configured bounds of a migration.
+func migrateOptions(cfg *config.Config) database.MigrateOptions {
+	o := database.DefaultMigrateOptions
+	o.LockTimeout, o.StatementTimeout = cfg.MigrateLockWait, cfg.MigrateStatement
+	return o
+}
+
+// servePprof answers Go's profiler on ln until ctx ends.
+func servePprof(ctx context.Context, ln net.Listener, log *slog.Logger) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/heap", pprof.Index)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	return mux
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close() //nolint:errcheck
+	}()
+	log.Info("pprof listening", "addr", ln.Addr().String())
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		log.Error("pprof", "error", err.Error())
+	}
 }

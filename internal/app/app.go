@@ -23,9 +23,11 @@ import (
 	"nabij.be/leerplatform/internal/jobs"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/metrics"
 	"nabij.be/leerplatform/internal/org"
 	"nabij.be/leerplatform/internal/quiz"
 	"nabij.be/leerplatform/internal/report"
+	"nabij.be/leerplatform/internal/sso"
 	"nabij.be/leerplatform/internal/web"
 	"nabij.be/leerplatform/static"
 	"nabij.be/leerplatform/templates"
@@ -41,6 +43,7 @@ type App struct {
 	engine   *gin.Engine
 	catalog  *catalog.Catalog
 	accounts *auth.Auth
+	listener *database.Listener
 	stop     context.CancelFunc // ends background work: the catalogue's change listener
 	jobs     *jobs.Queue
 }
@@ -86,6 +89,17 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	a.stop = stop
 
+	flashKey, err := database.Secret(ctx, db, "flash")
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	flash, err := web.Flash(flashKey, cfg.SecureCookies)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+
 	e := gin.New()
 	e.HandleMethodNotAllowed = false
 	e.RemoveExtraSlash = true
@@ -93,13 +107,16 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	e.Use(
+		metrics.Middleware(),
 		web.RequestIDMiddleware(),
 		web.Logger(log),
+		web.NoStore(),
 		web.Recovery(render, log),
 		web.SecurityHeaders(cfg.SecureCookies),
 		web.BodyLimit(render, cfg.MaxBodyBytes),
 		web.ValidRequest(render),
 		web.Language(),
+		flash,
 	)
 	var transport *mail.Transport // nil: mail stays in the outbox
 	if cfg.SMTPURL != "" {
@@ -138,7 +155,12 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	lessons.Routes(e)
 	quiz.New(quiz.NewStore(db, progress), render).Routes(e)
 	accounts.Routes(e)
-	org.New(db, render, cfg, mailer, accounts, log).Routes(e)
+	orgs := org.New(db, render, cfg, mailer, accounts, log)
+	orgs.Routes(e)
+	singleSignOn := sso.New(db, render, cfg, accounts, log)
+	singleSignOn.Routes(e)
+	accounts.UseSingleSignOn(singleSignOn)
+	org.UseSingleSignOn(orgs, singleSignOn)
 	authoring.New(db, render, a.markdown).Routes(e)
 	report.New(report.NewStore(db), render).Routes(e)
 	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
@@ -150,14 +172,27 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	accounts.Subscribe(listener)
 	lessons.CacheDoneLessons(listener, cfg.CacheMaxAge)
 	listener.Run(ctx, cfg.DatabaseURL, log)
+	a.listener = listener
+	go accounts.RunCleanUp(ctx)
 
 	e.NoRoute(func(c *gin.Context) { render.Error(c, http.StatusNotFound, nil) })
 	a.engine = e
 	return a, nil
 }
 
+// Routes lists every route of the platform (method and pattern), for tests
+// that sweep them all.
+func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
+
 // InvalidateContent drops this instance's in-memory catalogue.
 func (a *App) InvalidateContent() { a.catalog.Invalidate() }
+
+// SyncCaches returns once this instance's caches have heard every change
+// committed before the call (see database.Listener.Sync).
+func (a *App) SyncCaches(ctx context.Context) error { return a.listener.Sync(ctx, a.db) }
+
+// Accounts is the accounts capability, for tests and measurements.
+func (a *App) Accounts() *auth.Auth { return a.accounts }
 
 // Close stops the platform's background work. Running jobs get a few
 // seconds to finish; the rest run again later, here or elsewhere.
@@ -173,7 +208,8 @@ func (a *App) Close() {
 }
 
 // Handler returns the platform's HTTP handler, with protection against
-// cross-origin requests applied once, to every unsafe method.
+// cross-origin requests applied once, to every unsafe method, and text
+// answers compressed for browsers that accept it.
 func (a *App) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -181,7 +217,7 @@ func (a *App) Handler() http.Handler {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte("Geweigerd: dit formulier kwam niet van deze website (cross-origin request).\n")) //nolint:errcheck
 	}))
-	return cop.Handler(headAsGet(a.engine))
+	return web.Compress(cop.Handler(headAsGet(a.engine)))
 }
 
 // headAsGet answers HEAD as GET, which gin does not do by itself. The

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -71,6 +72,22 @@ func NewEmpty(t testing.TB, db *sqlx.DB, dbURL string) *Env {
 // the test configuration (configure may be nil).
 func NewWithConfig(t testing.TB, db *sqlx.DB, dbURL string, configure func(*config.Config)) *Env {
 	t.Helper()
+	return start(t, db, dbURL, configure, nil)
+}
+
+// NewLogged starts the platform on a fresh database holding the built-in
+// curriculum and writes its whole log (debug level and up) to w, for tests
+// that read what the log holds. w must be safe for concurrent writes.
+func NewLogged(t testing.TB, w io.Writer) *Env {
+	t.Helper()
+	db, u := NewCurriculumDB(t)
+	return start(t, db, u, nil, w)
+}
+
+// start runs the platform; its log goes to logOut at debug level, or, when
+// logOut is nil, to stderr when TEST_LOG is set.
+func start(t testing.TB, db *sqlx.DB, dbURL string, configure func(*config.Config), logOut io.Writer) *Env {
+	t.Helper()
 	e := &Env{T: t, DB: db, DBURL: dbURL}
 	e.Server = httptest.NewUnstartedServer(nil)
 	base := "http://" + e.Server.Listener.Addr().String()
@@ -79,20 +96,22 @@ func NewWithConfig(t testing.TB, db *sqlx.DB, dbURL string, configure func(*conf
 		SecureCookies: false, MaxBodyBytes: 10 << 20, MaxDBConnections: 10,
 		SessionIdle: 2 * 3600e9, SessionAbsolute: 12 * 3600e9, ShutdownTimeout: 5e9,
 		MailFrom: "test <test@localhost>",
-		// Tests write content through stores as well as through pages;
-		// with no cache every page shows those writes at once. The cache
-		// has tests of its own that turn it on.
-		CacheMaxAge: 0,
+		// As in production (CACHE_MAX_AGE's default): the caches are on.
+		// A test that writes to the database directly calls SyncCaches
+		// before it reads a page.
+		CacheMaxAge: 30 * time.Second,
 	}
 	if configure != nil {
 		configure(cfg)
 	}
 	e.Config = cfg
-	level := slog.LevelError + 4
-	if os.Getenv("TEST_LOG") != "" {
+	out, level := io.Writer(os.Stderr), slog.LevelError+4
+	if logOut != nil {
+		out, level = logOut, slog.LevelDebug
+	} else if os.Getenv("TEST_LOG") != "" {
 		level = slog.LevelDebug
 	}
-	e.Log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	e.Log = slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level}))
 	a, err := app.New(cfg, db, e.Log)
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
@@ -103,6 +122,17 @@ func NewWithConfig(t testing.TB, db *sqlx.DB, dbURL string, configure func(*conf
 	e.Server.Start()
 	t.Cleanup(e.Server.Close)
 	return e
+}
+
+// SyncCaches waits until the instance's caches have heard of every change
+// committed so far, as they will within moments in production.
+func (e *Env) SyncCaches() {
+	e.T.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.App.SyncCaches(ctx); err != nil {
+		e.T.Fatalf("sync caches: %v", err)
+	}
 }
 
 // URL returns the absolute URL of path.

@@ -349,8 +349,9 @@ func axeSource(t testing.TB) string {
 	return axeSrc
 }
 
-// AxeTags are the rule sets Axe checks: WCAG 2.0 and 2.1, levels A and AA.
-var AxeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+// AxeTags are the rule sets Axe checks: WCAG 2.0, 2.1 and 2.2, levels A
+// and AA (2.2 adds the 24 × 24 px target size of 2.5.8).
+var AxeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
 
 type axeViolation struct {
 	ID     string `json:"id"`
@@ -364,8 +365,8 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
-// Axe runs axe-core on the page the tab shows, with the WCAG 2.0/2.1 A and
-// AA rules, and fails t with every violation found. label names the page in
+// Axe runs axe-core on the page the tab shows, with the WCAG 2.0/2.1/2.2 A
+// and AA rules, and fails t with every violation found. label names the page in
 // the failure message.
 func (b *Browser) Axe(t testing.TB, label string) {
 	t.Helper()
@@ -405,4 +406,165 @@ func (b *Browser) Axe(t testing.TB, label string) {
 		}
 	}
 	t.Error(sb.String())
+}
+
+// Narrow is the width of WCAG 1.4.10 (reflow): 320 CSS pixels, a phone
+// held upright or a desktop zoomed to 400 %.
+const Narrow = 320
+
+// SetWidth makes the tab's viewport width CSS pixels wide (900 high), as a
+// phone's or a zoomed window's; pages opened afterwards lay out at it.
+func (b *Browser) SetWidth(width int64) {
+	b.t.Helper()
+	b.Run(chromedp.EmulateViewport(width, 900))
+}
+
+// Overflow is a page wider than its viewport: the document's width and
+// the elements that stick out furthest beyond the right edge.
+type Overflow struct {
+	Document int      `json:"document"`
+	Viewport int      `json:"viewport"`
+	Culprits []string `json:"culprits"`
+}
+
+// Overflow measures whether the page the tab shows scrolls sideways. It
+// returns nil when the document is no wider than the viewport; otherwise
+// the widest elements that are not inside a region that scrolls on its own
+// (a data table's focusable wrapper may scroll; the page may not), or are
+// positioned absolutely, out of such a region.
+func (b *Browser) Overflow() *Overflow {
+	b.t.Helper()
+	const script = `(() => {
+		const vw = document.documentElement.clientWidth;
+		const dw = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+		if (dw <= vw) return null;
+		const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+			const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
+		const out = [];
+		for (const el of document.body.querySelectorAll('*')) {
+			const r = el.getBoundingClientRect();
+			// An absolutely positioned element inside a scroller that is not
+			// its containing block widens the page all the same.
+			const pos = getComputedStyle(el).position;
+			if (r.right > vw + 0.5 && r.width > 0 && (!scrolls(el) || pos === 'absolute' || pos === 'fixed')) {
+				let name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+				out.push({name: name + ' (right edge ' + Math.round(r.right) + ' px)', right: r.right});
+			}
+		}
+		out.sort((a, b) => b.right - a.right);
+		return {document: dw, viewport: vw, culprits: out.slice(0, 6).map(o => o.name)};
+	})()`
+	return Result(b, chromedp.Evaluate[*Overflow](script))
+}
+
+// NoOverflow fails t when the page the tab shows is wider than its
+// viewport (WCAG 1.4.10), naming the elements that stick out.
+func (b *Browser) NoOverflow(t testing.TB, label string) {
+	t.Helper()
+	if o := b.Overflow(); o != nil {
+		t.Errorf("reflow %s (%s): the document is %d px wide in a %d px viewport, want no wider; sticking out: %s",
+			label, b.location(), o.Document, o.Viewport, strings.Join(o.Culprits, ", "))
+	}
+}
+
+// FocusRing is the focus indicator of one element as the keyboard shows it.
+type FocusRing struct {
+	Element    string  `json:"element"`
+	Style      string  `json:"style"`
+	Width      float64 `json:"width"`
+	Color      string  `json:"color"`
+	Background string  `json:"background"`
+	Contrast   float64 `json:"contrast"`
+}
+
+// FocusRings presses Tab up to max times from the top of the page the tab
+// shows and measures, for every element that takes the focus, its focus
+// outline: style, width, colour, the colour behind the outline (the
+// nearest opaque background of the element itself when the outline lies
+// inside it, of its parent otherwise) and the contrast ratio of the two
+// (WCAG 1.4.11 asks at least 3:1).
+func (b *Browser) FocusRings(max int) []FocusRing {
+	b.t.Helper()
+	b.Run(chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur(); window.getSelection().removeAllRanges();
+		document.querySelectorAll('[data-ring-seen]').forEach(e => e.removeAttribute('data-ring-seen'))`))
+	const measure = `(() => {
+		const el = document.activeElement;
+		if (!el || el === document.body) return null;
+		if (el.hasAttribute('data-ring-seen')) return {element: ''};
+		el.setAttribute('data-ring-seen', '');
+		const cs = getComputedStyle(el);
+		const parse = c => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+			const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+		const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+			return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+		const inside = parseFloat(cs.outlineOffset) < 0;
+		let bg = null;
+		for (let p = inside ? el : el.parentElement; p; p = p.parentElement) {
+			const c = parse(getComputedStyle(p).backgroundColor);
+			if (c && c.a > 0.5) { bg = c; break; }
+		}
+		if (!bg) bg = {r: 255, g: 255, b: 255, a: 1};
+		const oc = parse(cs.outlineColor) || {r: 0, g: 0, b: 0, a: 0};
+		const l1 = lum(oc), l2 = lum(bg);
+		const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+		const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.getAttribute('href') ? '[href="' + el.getAttribute('href') + '"]' : '') + (el.name ? '[name=' + el.name + ']' : '');
+		return {element: name, style: cs.outlineStyle, width: parseFloat(cs.outlineWidth) || 0, color: cs.outlineColor,
+			background: 'rgb(' + bg.r + ', ' + bg.g + ', ' + bg.b + ')', contrast: Math.round(ratio * 100) / 100};
+	})()`
+	var rings []FocusRing
+	for i := 0; i < max; i++ {
+		b.Run(chromedp.KeyEvent("\t"))
+		r := Result(b, chromedp.Evaluate[*FocusRing](measure))
+		if r == nil {
+			continue
+		}
+		if r.Element == "" {
+			break // the focus went round
+		}
+		rings = append(rings, *r)
+	}
+	return rings
+}
+
+// TabTo presses Tab until the focused element matches the CSS selector,
+// at most 150 times, and fails the test when it never does: what a
+// keyboard cannot reach, a keyboard user cannot use.
+func (b *Browser) TabTo(css string) {
+	b.t.Helper()
+	sel, _ := json.Marshal(css)
+	for i := 0; i < 150; i++ {
+		b.Run(chromedp.KeyEvent("\t"))
+		if Result(b, chromedp.Evaluate[bool](`!!document.activeElement && document.activeElement.matches(`+string(sel)+`)`)) {
+			return
+		}
+	}
+	b.t.Fatalf("browser: Tab never reached %s (page %s)", css, b.location())
+}
+
+// Type types text into the focused element, key by key.
+func (b *Browser) Type(text string) {
+	b.t.Helper()
+	b.Run(chromedp.KeyEvent(text))
+}
+
+// PressEnter presses Enter on the focused element and, when that loads a
+// new page (a link followed, a form submitted), waits until it has loaded.
+func (b *Browser) PressEnter() {
+	b.t.Helper()
+	b.Run(chromedp.Evaluate[chromedp.Void](`window.__nabijOld = true`))
+	b.Run(chromedp.KeyEvent("\r"))
+	ctx, cancel := context.WithTimeout(b.ctx, ActionTimeout)
+	defer cancel()
+	for {
+		ectx, ecancel := context.WithTimeout(ctx, 2*time.Second)
+		done, err := chromedp.Run(ectx, chromedp.Evaluate[bool](`!window.__nabijOld && document.readyState === 'complete'`))
+		ecancel()
+		if err == nil && done {
+			return
+		}
+		if ctx.Err() != nil {
+			b.t.Fatalf("browser: no new page within %s after Enter (page %s)", ActionTimeout, b.location())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -177,13 +177,19 @@ func (a *Auth) reset(c *gin.Context) {
 			resetData{Token: token, Error: tr(lang, PasswordMessage(err))})
 		return
 	}
-	hash, err := HashPassword(password)
+	hash, err := a.hashes.hash(ctx, password)
+	if errors.Is(err, ErrBusy) {
+		c.Header("Retry-After", "2")
+		a.render.HTML(c, http.StatusServiceUnavailable, "auth/reset", tr(lang, "auth.reset.title"),
+			resetData{Token: token, Error: tr(lang, "auth.busy")})
+		return
+	}
 	if err != nil {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
+	var userID int64
 	err = database.WithTx(ctx, a.db, func(tx *sqlx.Tx) error {
-		var userID int64
 		if err := tx.GetContext(ctx, &userID, `
 			UPDATE password_resets SET used_at = now()
 			WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
@@ -201,6 +207,11 @@ func (a *Auth) reset(c *gin.Context) {
 	if err != nil {
 		a.resetGone(c, err)
 		return
+	}
+	a.Forget(userID) // this instance at once; the others hear it from the database
+	// Who can read the mail owns the account: its budget starts afresh.
+	if err := a.throttle.clearPerson(ctx, userID); err != nil {
+		a.log.Error("throttle clear", "request_id", web.RequestID(c), "error", err.Error())
 	}
 	web.Redirect(c, "/aanmelden", "ok", tr(lang, "auth.reset.done"))
 }

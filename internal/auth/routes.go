@@ -28,11 +28,13 @@ type Auth struct {
 	store    *Store
 	sessions *Sessions
 	throttle *Throttle
+	hashes   *hashGate
 	render   *web.Renderer
 	cfg      *config.Config
 	mail     mail.Sender
 	jobs     *jobs.Queue
 	names    NameChecker
+	sso      SingleSignOn // nil: passwords only
 	log      *slog.Logger
 }
 
@@ -40,7 +42,7 @@ type Auth struct {
 func New(db *sqlx.DB, render *web.Renderer, cfg *config.Config, mailer mail.Sender, names NameChecker, log *slog.Logger) *Auth {
 	return &Auth{
 		db: db, store: NewStore(db), sessions: NewSessions(db, cfg.SessionIdle, cfg.SessionAbsolute, cfg.CacheMaxAge),
-		throttle: NewThrottle(db), render: render, cfg: cfg, mail: mailer, names: names, log: log,
+		throttle: NewThrottle(db), hashes: newHashGate(0), render: render, cfg: cfg, mail: mailer, names: names, log: log,
 	}
 }
 

@@ -457,7 +457,7 @@ func TestQuizEditor(t *testing.T) {
 	form.Set(last+"o0.explanation", "Zo is het.")
 	form.Set(last+"o1.text", "Fout")
 	form.Set(last+"o1.explanation", "Toch niet.")
-	form.Set("version", "1") // the refused publish above was kept as draft 1
+	form.Set("version", "2") // the refused publish above was kept as draft 2 (1 is the imported quiz)
 	form.Set("action", "publish")
 	r = trainer.PostForm(path, form)
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Een nieuwe vraag uit de browser.") {

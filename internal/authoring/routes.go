@@ -3,11 +3,9 @@ package authoring
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
-	"golang.org/x/text/unicode/norm"
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/catalog"
@@ -89,25 +87,4 @@ func viewerID(c *gin.Context) int64 {
 
 // Slugify turns a title into a lesson slug: lowercase ASCII letters,
 // digits and hyphens ("Cliënten & privacy" → "clienten-privacy").
-func Slugify(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range norm.NFD.String(strings.ToLower(title)) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case r > 0x300 && r < 0x370: // combining accents
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
-	}
-	s := strings.TrimSuffix(b.String(), "-")
-	if len(s) > 60 {
-		s = strings.TrimSuffix(s[:60], "-")
-	}
-	return s
-}
+func Slugify(title string) string { return content.Slugify(title, 60) }

@@ -243,20 +243,33 @@ func saveDraft(ctx context.Context, tx *sqlx.Tx, moduleID int64, slug string, in
 		ID      int64 `db:"id"`
 		Version int   `db:"version"`
 	}
-	if in.BaseVersion == 0 {
-		// First browser edit of a published lesson: the draft starts here.
-		// ON CONFLICT catches a second trainer doing the same at once.
+	base := in.BaseVersion
+	if base == 0 {
+		// First browser edit of a published lesson: the draft starts with
+		// the published (imported) text as version 1, published, so that
+		// it can be restored like any other; the trainer's text is version
+		// 2. ON CONFLICT catches a second trainer doing the same at once.
 		err = tx.GetContext(ctx, &row, `
-			INSERT INTO lesson_drafts (module_id, lesson_id, slug, title, minutes, body_md, updated_by)
-			SELECT module_id, id, slug, $3, $4, $5, $6 FROM lessons WHERE module_id = $1 AND slug = $2
+			INSERT INTO lesson_drafts (module_id, lesson_id, slug, title, minutes, body_md, version, published_version)
+			SELECT module_id, id, slug, title, minutes, body_md, 1, 1 FROM lessons WHERE module_id = $1 AND slug = $2
 			ON CONFLICT DO NOTHING
-			RETURNING id, version`, moduleID, slug, in.Title, in.Minutes, body, nullID(author))
-	} else {
+			RETURNING id, version`, moduleID, slug)
+		if err == nil {
+			if err = addRevision(ctx, tx, row.ID, 0); err != nil {
+				return 0, 0, err
+			}
+			if _, err = tx.ExecContext(ctx, `UPDATE lesson_revisions SET published = true WHERE draft_id = $1 AND version = 1`, row.ID); err != nil {
+				return 0, 0, fmt.Errorf("authoring: save draft %q: %w", slug, err)
+			}
+			base = row.Version
+		}
+	}
+	if err == nil {
 		err = tx.GetContext(ctx, &row, `
 			UPDATE lesson_drafts SET title = $4, minutes = $5, body_md = $6, updated_by = $7,
 				version = version + 1, updated_at = now()
 			WHERE module_id = $1 AND slug = $2 AND version = $3
-			RETURNING id, version`, moduleID, slug, in.BaseVersion, in.Title, in.Minutes, body, nullID(author))
+			RETURNING id, version`, moduleID, slug, base, in.Title, in.Minutes, body, nullID(author))
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		var exists bool
@@ -352,6 +365,11 @@ func (s *Store) publish(ctx context.Context, tx *sqlx.Tx, m *Module, draftID int
 				edited_in_browser_at = now(), updated_at = now()
 			WHERE id = $1`, d.LessonID.Int64, d.Title, d.Minutes, d.BodyMD, html, text)
 	} else {
+		// Two lessons published at once would otherwise both read the
+		// same max(position).
+		if err := lockLessonOrder(ctx, tx, m.ID); err != nil {
+			return nil, err
+		}
 		var id int64
 		err = tx.GetContext(ctx, &id, `
 			INSERT INTO lessons (module_id, slug, position, title, minutes, body_md, body_html, body_text, edited_in_browser_at)
@@ -465,6 +483,9 @@ func (s *Store) RestoreRevision(ctx context.Context, draftID, revisionID, author
 // numbered again.
 func (s *Store) DeleteLesson(ctx context.Context, moduleID int64, slug string) error {
 	return database.WithTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := lockLessonOrder(ctx, tx, moduleID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM lessons WHERE module_id = $1 AND slug = $2`, moduleID, slug)
 		if err != nil {
 			return fmt.Errorf("authoring: delete lesson %q: %w", slug, err)
@@ -488,6 +509,9 @@ func (s *Store) DeleteLesson(ctx context.Context, moduleID int64, slug string) e
 // MoveLesson moves a published lesson one place up (delta -1) or down (+1).
 func (s *Store) MoveLesson(ctx context.Context, moduleID int64, slug string, delta int) error {
 	return database.WithTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := lockLessonOrder(ctx, tx, moduleID); err != nil {
+			return err
+		}
 		if err := renumber(ctx, tx, moduleID); err != nil {
 			return err
 		}
@@ -511,6 +535,16 @@ func (s *Store) MoveLesson(ctx context.Context, moduleID int64, slug string, del
 		}
 		return nil
 	})
+}
+
+// lockLessonOrder takes the module row's lock, which serialises every
+// change to the order of its lessons (publishing a new lesson, moving,
+// deleting) until the transaction ends.
+func lockLessonOrder(ctx context.Context, tx *sqlx.Tx, moduleID int64) error {
+	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM modules WHERE id = $1 FOR UPDATE`, moduleID); err != nil {
+		return fmt.Errorf("authoring: lock lesson order of module %d: %w", moduleID, err)
+	}
+	return nil
 }
 
 // renumber gives a module's lessons the positions 1..n in their order.

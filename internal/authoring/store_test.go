@@ -74,8 +74,8 @@ func TestDraftInvisibleUntilPublished(t *testing.T) {
 	if err != nil {
 		t.Fatalf("save draft: %v", err)
 	}
-	if v != 1 {
-		t.Errorf("version after first save = %d, want 1", v)
+	if v != 2 { // version 1 is the published (imported) text
+		t.Errorf("version after first save = %d, want 2", v)
 	}
 	if got := publishedBody(t, db, m.ID, slug); got != before {
 		t.Errorf("published body changed by a draft save:\n%s", got)
@@ -94,7 +94,7 @@ func TestDraftInvisibleUntilPublished(t *testing.T) {
 	}
 
 	// Publishing makes it visible, rendered.
-	if _, err := s.SaveAndPublish(ctx, m, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "## Nieuw\n\nGepubliceerd.", BaseVersion: 1}, 0); err != nil {
+	if _, err := s.SaveAndPublish(ctx, m, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "## Nieuw\n\nGepubliceerd.", BaseVersion: 2}, 0); err != nil {
 		t.Fatalf("publish: %v", err)
 	}
 	view, err := cat.Lesson(ctx, m.Slug, slug)
@@ -131,9 +131,10 @@ func TestStaleSaveRefused(t *testing.T) {
 	if _, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Tekst van Bart.", BaseVersion: 0}, 0); !errors.Is(err, ErrStale) {
 		t.Fatalf("second save based on version 0: err = %v, want ErrStale", err)
 	}
-	v, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Tekst van An, verbeterd.", BaseVersion: 1}, 0)
-	if err != nil || v != 2 {
-		t.Fatalf("save on version 1: version %d, err %v; want 2, nil", v, err)
+	// An's save made the imported text version 1 and hers version 2.
+	v, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Tekst van An, verbeterd.", BaseVersion: 2}, 0)
+	if err != nil || v != 3 {
+		t.Fatalf("save on version 2: version %d, err %v; want 3, nil", v, err)
 	}
 	if _, err := s.SaveDraft(ctx, m.ID, slug, LessonInput{Title: d.Title, Minutes: d.Minutes, BodyMD: "Bart opnieuw.", BaseVersion: 1}, 0); !errors.Is(err, ErrStale) {
 		t.Fatalf("save on stale version 1: err = %v, want ErrStale", err)
@@ -168,8 +169,8 @@ func TestRevisionsRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 3 {
-		t.Fatalf("revisions = %d, want 3", len(rs))
+	if len(rs) != 4 { // the imported text is revision 1
+		t.Fatalf("revisions = %d, want 4", len(rs))
 	}
 	first := rs[len(rs)-1]
 	if first.BodyMD != original || !first.Published {
@@ -179,8 +180,8 @@ func TestRevisionsRestore(t *testing.T) {
 		t.Fatalf("restore: %v", err)
 	}
 	d, _ = s.Draft(ctx, m.ID, slug)
-	if d.BodyMD != original || d.Version != 4 {
-		t.Errorf("draft after restore: version %d, body %q; want 4 and the original", d.Version, d.BodyMD)
+	if d.BodyMD != original || d.Version != 5 {
+		t.Errorf("draft after restore: version %d, body %q; want 5 and the original", d.Version, d.BodyMD)
 	}
 	if got := publishedBody(t, db, m.ID, slug); got != "## Derde\n\nVersie drie.\n" {
 		t.Errorf("restore published the text: %q", got)
@@ -211,8 +212,12 @@ func TestPublishRefusesBrokenContent(t *testing.T) {
 		if !errors.As(err, &ps) || !strings.Contains(ps.Error(), tc.want) {
 			t.Errorf("publish %q: err = %v, want problems with %q", tc.body, err, tc.want)
 		}
-		if v != d.Version+1 {
-			t.Errorf("refused publish: saved version = %d, want %d (the draft is kept)", v, d.Version+1)
+		want := d.Version + 1
+		if d.Version == 0 {
+			want = 2 // version 1 is the published (imported) text
+		}
+		if v != want {
+			t.Errorf("refused publish: saved version = %d, want %d (the draft is kept)", v, want)
 		}
 	}
 	if got := publishedBody(t, db, m.ID, slug); got != before {
@@ -513,63 +518,63 @@ func TestQuizDraftsRevisionsAndPublish(t *testing.T) {
 	q := d.Quiz
 	q.Questions[0].Text = "Concepttekst van de trainer?"
 	v, ps, err := s.SaveQuiz(ctx, m.ID, q, 0, false, 0)
-	if err != nil || len(ps) != 0 || v != 1 {
-		t.Fatalf("save quiz draft: version %d, problems %v, err %v; want version 1", v, ps, err)
+	if err != nil || len(ps) != 0 || v != 2 { // version 1 is the imported quiz
+		t.Fatalf("save quiz draft: version %d, problems %v, err %v; want version 2", v, ps, err)
 	}
 	if got := quizText(t, db, m.ID); got != before {
 		t.Errorf("a quiz draft changed the published quiz:\n got %s\nwant %s", got, before)
 	}
 	d, _ = s.QuizDraft(ctx, m.ID)
-	if !d.Pending || d.Version != 1 || d.Quiz.Questions[0].Text != "Concepttekst van de trainer?" {
-		t.Errorf("editor after a draft save: %+v, want the pending draft, version 1", d)
+	if !d.Pending || d.Version != 2 || d.Quiz.Questions[0].Text != "Concepttekst van de trainer?" {
+		t.Errorf("editor after a draft save: %+v, want the pending draft, version 2", d)
 	}
 
 	// A save based on an older version is refused.
 	if _, _, err := s.SaveQuiz(ctx, m.ID, q, 0, false, 0); !errors.Is(err, ErrStale) {
-		t.Errorf("save based on version 0 after version 1: err %v, want ErrStale", err)
+		t.Errorf("save based on version 0 after version 2: err %v, want ErrStale", err)
 	}
 
 	// Publishing a question without a correct answer is refused; the draft
-	// is kept as revision 2 and learners still see the old quiz.
+	// is kept as revision 3 and learners still see the old quiz.
 	bad := d.Quiz
 	bad.Questions = append([]content.Question(nil), d.Quiz.Questions...)
 	bad.Questions[0].Options = append([]content.Option(nil), d.Quiz.Questions[0].Options...)
 	for i := range bad.Questions[0].Options {
 		bad.Questions[0].Options[i].Correct = false
 	}
-	v, ps, err = s.SaveQuiz(ctx, m.ID, bad, 1, true, 0)
-	if err != nil || v != 2 || !strings.Contains(ps.Error(), "juist antwoord") {
-		t.Errorf("publish without a correct answer: version %d, problems %v, err %v; want version 2 refused about 'juist antwoord'", v, ps, err)
+	v, ps, err = s.SaveQuiz(ctx, m.ID, bad, 2, true, 0)
+	if err != nil || v != 3 || !strings.Contains(ps.Error(), "juist antwoord") {
+		t.Errorf("publish without a correct answer: version %d, problems %v, err %v; want version 3 refused about 'juist antwoord'", v, ps, err)
 	}
 	if got := quizText(t, db, m.ID); got != before {
 		t.Errorf("a refused quiz was published: %s", got)
 	}
 
-	// Restore revision 1 (a new revision 3) and publish it.
+	// Restore revision 2 (a new revision 4) and publish it.
 	rs, err := s.QuizRevisions(ctx, m.ID)
-	if err != nil || len(rs) != 2 || rs[0].Version != 2 || rs[1].Version != 1 {
-		t.Fatalf("quiz revisions = %+v, err %v; want versions 2, 1", rs, err)
+	if err != nil || len(rs) != 3 || rs[0].Version != 3 || rs[1].Version != 2 || rs[2].Version != 1 || !rs[2].Published {
+		t.Fatalf("quiz revisions = %+v, err %v; want versions 3, 2, 1 (the imported quiz, published)", rs, err)
 	}
-	if v, err := s.RestoreQuizRevision(ctx, m.ID, rs[1].ID, 0); err != nil || v != 3 {
-		t.Fatalf("restore revision 1: version %d, err %v; want 3", v, err)
+	if v, err := s.RestoreQuizRevision(ctx, m.ID, rs[1].ID, 0); err != nil || v != 4 {
+		t.Fatalf("restore revision 2: version %d, err %v; want 4", v, err)
 	}
 	d, _ = s.QuizDraft(ctx, m.ID)
-	if d.Version != 3 || d.Quiz.Questions[0].Text != "Concepttekst van de trainer?" {
-		t.Fatalf("after restoring revision 1: %+v", d)
+	if d.Version != 4 || d.Quiz.Questions[0].Text != "Concepttekst van de trainer?" {
+		t.Fatalf("after restoring revision 2: %+v", d)
 	}
-	if _, ps, err := s.SaveQuiz(ctx, m.ID, d.Quiz, 3, true, 0); err != nil || len(ps) != 0 {
+	if _, ps, err := s.SaveQuiz(ctx, m.ID, d.Quiz, 4, true, 0); err != nil || len(ps) != 0 {
 		t.Fatalf("publish the restored quiz: problems %v, err %v", ps, err)
 	}
 	if got := quizText(t, db, m.ID); !strings.Contains(got, "Concepttekst van de trainer?") {
 		t.Errorf("published quiz = %s, want the trainer's question", got)
 	}
 	d, _ = s.QuizDraft(ctx, m.ID)
-	if d.Pending || d.Version != 4 {
-		t.Errorf("after publishing: %+v, want version 4, not pending", d)
+	if d.Pending || d.Version != 5 {
+		t.Errorf("after publishing: %+v, want version 5, not pending", d)
 	}
 	rs, _ = s.QuizRevisions(ctx, m.ID)
-	if len(rs) != 4 || !rs[0].Published || rs[1].Published {
-		t.Errorf("revisions after publishing: %d, newest published %v; want 4 with only the newest (and none older) published", len(rs), rs[0].Published)
+	if len(rs) != 5 || !rs[0].Published || rs[1].Published {
+		t.Errorf("revisions after publishing: %d, newest published %v; want 5 with the newest published and the restored draft not", len(rs), rs[0].Published)
 	}
 	if _, err := s.QuizRevision(ctx, m.ID+1000, rs[0].ID); !errors.Is(err, database.ErrNotFound) {
 		t.Errorf("a revision through another module: err %v, want ErrNotFound", err)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"nabij.be/leerplatform/internal/apptest"
 	"nabij.be/leerplatform/internal/database/dbtest"
@@ -177,6 +178,36 @@ func TestLessonImagesAreServed(t *testing.T) {
 	}
 	mustStatus(t, c.Get("/media/online-informeren/bestaat-niet.svg"), http.StatusNotFound)
 	mustStatus(t, c.Get("/media/online-informeren/..%2f..%2fgo.mod"), http.StatusNotFound)
+}
+
+// TestLessonDownloadsAreServedAsAttachments follows a lesson's link to a
+// worker's tool: the file comes as UTF-8 text to save, not as a page.
+func TestLessonDownloadsAreServedAsAttachments(t *testing.T) {
+	env := apptest.New(t)
+	c := env.Client()
+	r := c.Get("/modules/online-informeren/heldere-taal")
+	mustStatus(t, r, http.StatusOK)
+	m := regexp.MustCompile(`<a href="(/media/online-informeren/([^"]+\.txt))"[^>]*>([^<]+)</a>`).FindStringSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("lesson heldere-taal links no .txt download under /media/online-informeren/")
+	}
+	f := c.Get(m[1])
+	mustStatus(t, f, http.StatusOK)
+	if ct := f.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
+		t.Errorf("%s: Content-Type %q, want text/plain; charset=utf-8", m[1], ct)
+	}
+	if cd, want := f.Header.Get("Content-Disposition"), `attachment; filename="`+m[2]+`"`; cd != want {
+		t.Errorf("%s: Content-Disposition %q, want %q", m[1], cd, want)
+	}
+	if !utf8.ValidString(f.Body) || len(f.Body) < 200 {
+		t.Errorf("%s: %d bytes, want a real UTF-8 text", m[1], len(f.Body))
+	}
+	// An image stays inline: it is shown in the lesson.
+	img := c.Get("/media/online-informeren/klantgericht.svg")
+	mustStatus(t, img, http.StatusOK)
+	if cd := img.Header.Get("Content-Disposition"); cd != "" {
+		t.Errorf("image: Content-Disposition %q, want none", cd)
+	}
 }
 
 func TestSearch(t *testing.T) {

@@ -200,7 +200,7 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 		rep.conflict("conflict.module", m.Slug, m.Dir)
 	}
 	if keepQuiz && (existing.QuizHash == nil || *existing.QuizHash != qHash) {
-		cur, err := currentQuiz(ctx, tx, existing.ID)
+		cur, err := StoredQuiz(ctx, tx, existing.ID)
 		if err != nil {
 			return err
 		}
@@ -253,45 +253,12 @@ func (im *Importer) importModule(ctx context.Context, tx *sqlx.Tx, m *content.Mo
 			return err
 		}
 		if !keepQuiz {
-			if err := im.importQuiz(ctx, tx, moduleID, m.Quiz); err != nil {
+			if err := WriteQuiz(ctx, tx, moduleID, m.Quiz); err != nil {
 				return err
 			}
 		}
 	}
 	return im.importLessons(ctx, tx, moduleID, m, base, &existing, opts, rep)
-}
-
-// currentQuiz reads a module's stored quiz in the quiz.yaml shape.
-func currentQuiz(ctx context.Context, tx *sqlx.Tx, moduleID int64) (content.Quiz, error) {
-	var q content.Quiz
-	if err := tx.GetContext(ctx, &q.PassMark, `SELECT pass_mark FROM modules WHERE id = $1`, moduleID); err != nil {
-		return q, err
-	}
-	var rows []struct {
-		Slug        string  `db:"slug"`
-		Kind        string  `db:"kind"`
-		QText       string  `db:"qtext"`
-		Text        *string `db:"text"`
-		Correct     *bool   `db:"correct"`
-		Explanation *string `db:"explanation"`
-	}
-	err := tx.SelectContext(ctx, &rows, `
-		SELECT q.slug, q.kind, q.text AS qtext, o.text, o.correct, o.explanation
-		FROM questions q LEFT JOIN options o ON o.question_id = q.id
-		WHERE q.module_id = $1 ORDER BY q.position, q.id, o.position`, moduleID)
-	if err != nil {
-		return q, err
-	}
-	for i, r := range rows {
-		if i == 0 || rows[i-1].Slug != r.Slug {
-			q.Questions = append(q.Questions, content.Question{ID: r.Slug, Kind: r.Kind, Text: r.QText})
-		}
-		if r.Text != nil {
-			qu := &q.Questions[len(q.Questions)-1]
-			qu.Options = append(qu.Options, content.Option{Text: *r.Text, Correct: *r.Correct, Explanation: *r.Explanation})
-		}
-	}
-	return q, nil
 }
 
 func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int64, m *content.Module, base string, mod *moduleRow, opts ImportOptions, rep *ImportReport) error {
@@ -411,37 +378,6 @@ func (im *Importer) importLessons(ctx context.Context, tx *sqlx.Tx, moduleID int
 		return learning.RecountModule(ctx, tx, moduleID)
 	}
 	return nil
-}
-
-func (im *Importer) importQuiz(ctx context.Context, tx *sqlx.Tx, moduleID int64, q content.Quiz) error {
-	keep := make([]string, 0, len(q.Questions))
-	for i, qu := range q.Questions {
-		keep = append(keep, qu.ID)
-		var qid int64
-		err := tx.GetContext(ctx, &qid, `
-			INSERT INTO questions (module_id, slug, position, kind, text)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (module_id, slug) DO UPDATE SET position = EXCLUDED.position, kind = EXCLUDED.kind, text = EXCLUDED.text
-			RETURNING id`, moduleID, qu.ID, i+1, qu.Kind, strings.TrimSpace(qu.Text))
-		if err != nil {
-			return fmt.Errorf("question %s: %w", qu.ID, err)
-		}
-		for j, o := range qu.Options {
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO options (question_id, position, text, correct, explanation)
-				VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (question_id, position) DO UPDATE SET text = EXCLUDED.text, correct = EXCLUDED.correct, explanation = EXCLUDED.explanation`,
-				qid, j+1, strings.TrimSpace(o.Text), o.Correct, strings.TrimSpace(o.Explanation))
-			if err != nil {
-				return fmt.Errorf("question %s option %d: %w", qu.ID, j+1, err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM options WHERE question_id = $1 AND position > $2`, qid, len(qu.Options)); err != nil {
-			return err
-		}
-	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM questions WHERE module_id = $1 AND NOT (slug = ANY($2))`, moduleID, pqArray(keep))
-	return err
 }
 
 // importMedia upserts the module's images. Images that trainers uploaded

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -71,6 +72,12 @@ func (cat *Catalog) media(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=3600")
 	// An SVG opened on its own must not run anything.
 	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	if !content.IsImage(f.ContentType) {
+		// A worker's tool (text or PDF) is saved, not shown in the tab.
+		// Media names are plain ASCII (see the course format), so the
+		// name needs no encoding.
+		c.Header("Content-Disposition", `attachment; filename="`+c.Param("name")+`"`)
+	}
 	if c.GetHeader("If-None-Match") == etag {
 		c.Status(http.StatusNotModified)
 		return

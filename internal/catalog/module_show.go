@@ -30,6 +30,7 @@ type moduleData struct {
 	Module  *Module
 	Lessons []LessonRef
 	Done    map[int64]bool
+	Percent int // the signed-in viewer's progress; -1 for guests
 }
 
 func (cat *Catalog) showModule(c *gin.Context) {
@@ -40,15 +41,20 @@ func (cat *Catalog) showModule(c *gin.Context) {
 		return
 	}
 	m, ls := view.Module, view.Lessons
-	done := map[int64]bool{}
+	done, percent := map[int64]bool{}, -1
 	if v := web.CurrentViewer(c); v != nil && cat.extras != nil {
 		if done, err = cat.extras.DoneLessons(c, v.UserID, m.ID); err != nil {
 			cat.render.Error(c, http.StatusInternalServerError, err)
 			return
 		}
+		if percent, err = cat.extras.ModulePercent(c, v.UserID, m.ID); err != nil {
+			cat.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
 	}
 	key := cat.pageKey(c, "catalog/module", m.ID, doneMask(ls, done))
-	cat.sharedPage(c, view.Pages, key, m.Title, moduleData{Module: m, Lessons: ls, Done: done})
+	key.Percent = percent
+	cat.sharedPage(c, view.Pages, key, m.Title, moduleData{Module: m, Lessons: ls, Done: done, Percent: percent})
 }
 
 // pageKey identifies a page that is the same for everyone with the

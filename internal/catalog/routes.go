@@ -14,6 +14,9 @@ import (
 type LessonExtras interface {
 	// ModuleProgress returns the ids of done lessons of a module for a user.
 	DoneLessons(c *gin.Context, userID, moduleID int64) (map[int64]bool, error)
+	// ModulePercent returns a user's progress in a module, in whole
+	// percent, by the one definition the dashboard and reports use.
+	ModulePercent(c *gin.Context, userID, moduleID int64) (int, error)
 }
 
 // Catalog serves the public curriculum pages.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,8 @@ func TestDefaults(t *testing.T) {
 		{"BaseURL", c.BaseURL, "http://localhost:8080"},
 		{"MigrateOnStart", c.MigrateOnStart, true},
 		{"ImportOnStart", c.ImportOnStart, true},
+		{"MigrateLockWait", c.MigrateLockWait, 5 * time.Second},
+		{"MigrateStatement", c.MigrateStatement, 5 * time.Minute},
 		{"SecureCookies", c.SecureCookies, false},
 		{"TrustedProxies", len(c.TrustedProxies), 0},
 		{"SMTPURL", c.SMTPURL, ""},
@@ -34,7 +37,13 @@ func TestDefaults(t *testing.T) {
 		{"ShutdownTimeout", c.ShutdownTimeout, 20 * time.Second},
 		{"SessionIdle", c.SessionIdle, 2 * time.Hour},
 		{"SessionAbsolute", c.SessionAbsolute, 12 * time.Hour},
-		{"LogLevel", c.LogLevel, "info"},
+		{"LogLevel", c.LogLevel, slog.LevelInfo},
+		{"ListenAddr", c.ListenAddr, ""},
+		{"Addr", c.Addr(), ":8080"},
+		{"MetricsAddr", c.MetricsAddr, "127.0.0.1:9180"},
+		{"PprofAddr", c.PprofAddr, ""},
+		{"MemoryLimit", c.MemoryLimit, int64(40 << 20)},
+		{"MemoryLimitSet", c.MemoryLimitSet, false},
 		{"MaxBodyBytes", c.MaxBodyBytes, int64(10 << 20)},
 		{"MaxDBConnections", c.MaxDBConnections, 32},
 	}
@@ -71,7 +80,7 @@ func TestValuesFromEnvironment(t *testing.T) {
 	if strings.Join(c.TrustedProxies, "|") != "10.0.0.0/8|192.168.1.1" {
 		t.Errorf("TrustedProxies = %q", c.TrustedProxies)
 	}
-	if c.SessionIdle != 30*time.Minute || c.LogLevel != "debug" || c.MaxBodyBytes != 2048 || c.MaxDBConnections != 5 {
+	if c.SessionIdle != 30*time.Minute || c.LogLevel != slog.LevelDebug || c.MaxBodyBytes != 2048 || c.MaxDBConnections != 5 {
 		t.Errorf("got idle %v, level %q, body %d, conns %d", c.SessionIdle, c.LogLevel, c.MaxBodyBytes, c.MaxDBConnections)
 	}
 	// BASE_URL without PORT follows PORT.
@@ -106,6 +115,20 @@ func TestBadValuesAreRejected(t *testing.T) {
 		{map[string]string{"MAX_BODY_BYTES": "0"}, "MAX_BODY_BYTES=0 is too small"},
 		{map[string]string{"DATABASE_MAX_CONNECTIONS": "0"}, "DATABASE_MAX_CONNECTIONS must be at least 1"},
 		{map[string]string{"SMTP_URL": "mail.example:25"}, "SMTP_URL is not an smtp://"},
+		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,nginx"}, `TRUSTED_PROXIES: "nginx" is not an IP address or a CIDR range`},
+		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/33"}, `TRUSTED_PROXIES: "10.0.0.0/33" is not an IP address`},
+		{map[string]string{"TRUSTED_PROXIES": "10.0.0.300"}, `TRUSTED_PROXIES: "10.0.0.300" is not an IP address`},
+		{map[string]string{"LISTEN_ADDR": "0.0.0.0:8080"}, `LISTEN_ADDR="0.0.0.0:8080" is not an IP address`},
+		{map[string]string{"LISTEN_ADDR": "example.org"}, `LISTEN_ADDR="example.org" is not an IP address`},
+		{map[string]string{"METRICS_ADDR": "9180"}, `METRICS_ADDR="9180" is not an address`},
+		{map[string]string{"METRICS_ADDR": "127.0.0.1:http"}, `METRICS_ADDR="127.0.0.1:http" is not an address`},
+		{map[string]string{"PPROF_ADDR": ":6060"}, `PPROF_ADDR=":6060" is not a loopback address`},
+		{map[string]string{"PPROF_ADDR": "0.0.0.0:6060"}, `PPROF_ADDR="0.0.0.0:6060" is not a loopback address`},
+		{map[string]string{"PPROF_ADDR": "192.168.1.5:6060"}, `PPROF_ADDR="192.168.1.5:6060" is not a loopback address`},
+		{map[string]string{"PPROF_ADDR": "[::]:6060"}, `is not a loopback address`},
+		{map[string]string{"PPROF_ADDR": "6060"}, `PPROF_ADDR="6060" is not an address`},
+		{map[string]string{"MIGRATE_LOCK_TIMEOUT": "soon"}, `MIGRATE_LOCK_TIMEOUT="soon" is not a duration`},
+		{map[string]string{"GOMEMLIMIT": "40MB"}, `GOMEMLIMIT="40MB" is not a size`},
 		{map[string]string{"SMTP_URL": "http://mail.example"}, "SMTP_URL is not an smtp://"},
 		// The old default: net/mail refuses an unquoted @ in the name.
 		{map[string]string{"MAIL_FROM": "N@BIJ leerplatform <noreply@localhost>"}, `MAIL_FROM="N@BIJ leerplatform <noreply@localhost>" is not an e-mail address such as "N@BIJ leerplatform" <noreply@gemeente.be>`},
@@ -134,6 +157,41 @@ func TestBadValuesAreRejected(t *testing.T) {
 	}
 	if err != nil && strings.Contains(err.Error(), "geheim") {
 		t.Errorf("the error %q echoes SMTP_URL", err)
+	}
+}
+
+func TestListenersAndMemory(t *testing.T) {
+	c, err := load(env(map[string]string{
+		"DATABASE_URL": "x",
+		"LISTEN_ADDR":  "127.0.0.1",
+		"PORT":         "8081",
+		"METRICS_ADDR": "10.1.2.3:9180",
+		"PPROF_ADDR":   "127.0.0.1:6060",
+		"GOMEMLIMIT":   "64MiB",
+		"LOG_LEVEL":    "warn",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr() != "127.0.0.1:8081" || c.MetricsAddr != "10.1.2.3:9180" || c.PprofAddr != "127.0.0.1:6060" {
+		t.Errorf("got listen %q, metrics %q, pprof %q", c.Addr(), c.MetricsAddr, c.PprofAddr)
+	}
+	if c.MemoryLimit != 64<<20 || !c.MemoryLimitSet || c.LogLevel != slog.LevelWarn {
+		t.Errorf("got memory limit %d (set %v), level %v", c.MemoryLimit, c.MemoryLimitSet, c.LogLevel)
+	}
+	for _, ok := range []map[string]string{
+		{"LISTEN_ADDR": "::", "METRICS_ADDR": "off", "PPROF_ADDR": "localhost:6060", "GOMEMLIMIT": "off"},
+		{"LISTEN_ADDR": "::1", "METRICS_ADDR": "[::1]:0", "PPROF_ADDR": "[::1]:6060", "GOMEMLIMIT": "1073741824"},
+		{"TRUSTED_PROXIES": "127.0.0.1, ::1, fd00::/8, 192.168.0.0/16"},
+	} {
+		ok["DATABASE_URL"] = "x"
+		if _, err := load(env(ok)); err != nil {
+			t.Errorf("load(%v) = %v, want it accepted", ok, err)
+		}
+	}
+	c, _ = load(env(map[string]string{"DATABASE_URL": "x", "METRICS_ADDR": "off"}))
+	if c.MetricsAddr != "" {
+		t.Errorf("METRICS_ADDR=off gives %q, want empty (no metrics listener)", c.MetricsAddr)
 	}
 }
 

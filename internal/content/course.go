@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Course is a parsed course folder.
@@ -82,7 +83,7 @@ type Option struct {
 	Explanation string `yaml:"explanation"`
 }
 
-// Media is an image file of a module.
+// Media is an image or a downloadable file (a worker's tool) of a module.
 type Media struct {
 	Name        string
 	ContentType string
@@ -112,13 +113,38 @@ func (ps Problems) Error() string {
 var (
 	slugRe      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	numberedRe  = regexp.MustCompile(`^([0-9]{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$`)
-	mediaNameRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*\.(png|jpe?g|webp|svg)$`)
+	mediaNameRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*\.(png|jpe?g|webp|svg|txt|pdf)$`)
 )
 
 // ValidSlug reports whether s can serve as a module, lesson or question slug.
 func ValidSlug(s string) bool { return slugRe.MatchString(s) && len(s) <= 80 }
 
-// MaxMediaSize is the largest image a course may hold.
+// Slugify turns a text into a slug of at most max bytes: lowercase ASCII
+// letters, digits and hyphens ("Cliënten & privacy" → "clienten-privacy").
+func Slugify(text string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(text)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r > 0x300 && r < 0x370: // combining accents
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "-")
+	if len(s) > max {
+		s = strings.TrimSuffix(s[:max], "-")
+	}
+	return s
+}
+
+// MaxMediaSize is the largest media file a course may hold.
 const MaxMediaSize = 2 << 20
 
 // Parse reads every module folder (NN-slug) at the top of fsys. It returns
@@ -188,7 +214,8 @@ func (r *Renderer) parseModule(fsys fs.FS, dir, slug string, pos int) (*Module, 
 	mod := &Module{Dir: dir, Slug: slug, Position: pos}
 	hash := sha256.New()
 
-	// media first, so lessons can check their images
+	// media first, so lessons can check their images and download links;
+	// the value says whether the file is an image.
 	media := map[string]bool{}
 	if ents, err := fs.ReadDir(fsys, path.Join(dir, "media")); err == nil {
 		for _, e := range ents {
@@ -198,7 +225,7 @@ func (r *Renderer) parseModule(fsys fs.FS, dir, slug string, pos int) (*Module, 
 				continue
 			}
 			if !mediaNameRe.MatchString(e.Name()) {
-				add(file, 0, "bestandsnaam of type niet toegelaten (toegelaten: png, jpg, webp, svg; letters, cijfers, punt, streep)")
+				add(file, 0, "bestandsnaam of type niet toegelaten (toegelaten: png, jpg, webp, svg, txt, pdf; letters, cijfers, punt, streep)")
 				continue
 			}
 			data, err := fs.ReadFile(fsys, file)
@@ -206,12 +233,12 @@ func (r *Renderer) parseModule(fsys fs.FS, dir, slug string, pos int) (*Module, 
 				add(file, 0, "niet leesbaar: %v", err)
 				continue
 			}
-			ct, reason := DetectImage(e.Name(), data)
+			ct, reason := DetectMedia(e.Name(), data)
 			if reason != "" {
 				add(file, 0, "%s", reason)
 				continue
 			}
-			media["media/"+e.Name()] = true
+			media["media/"+e.Name()] = IsImage(ct)
 			mod.Media = append(mod.Media, Media{Name: e.Name(), ContentType: ct, Data: data})
 			fmt.Fprintf(hash, "media\x00%s\x00%x\x00", e.Name(), sha256.Sum256(data))
 		}
@@ -349,10 +376,15 @@ func (r *Renderer) parseLesson(file string, src []byte, media map[string]bool) (
 }
 
 // CheckLessonBody reports problems in a lesson body that a trainer edits in
-// the browser; file names the lesson in the messages.
+// the browser; file names the lesson in the messages. media maps each
+// "media/NAME" of the module to whether it is an image.
 func (r *Renderer) CheckLessonBody(file, body string, media map[string]bool) Problems {
 	return r.checkImages(file, body, 0, media)
 }
+
+// vagueLinkTexts are link texts that say nothing out of context (a screen
+// reader lists links on their own).
+var vagueLinkTexts = map[string]bool{"hier": true, "klik hier": true, "link": true, "deze link": true, "download": true, "bestand": true, "meer": true, "lees meer": true}
 
 func (r *Renderer) checkImages(file, body string, offset int, media map[string]bool) Problems {
 	var ps Problems
@@ -361,8 +393,21 @@ func (r *Renderer) checkImages(file, body string, offset int, media map[string]b
 		if img.Alt == "" {
 			ps = append(ps, Problem{file, line, fmt.Sprintf("afbeelding %q heeft geen alt-tekst", img.Destination)})
 		}
-		if !media[img.Destination] {
+		isImage, ok := media[img.Destination]
+		switch {
+		case !ok:
 			ps = append(ps, Problem{file, line, fmt.Sprintf("afbeelding %q bestaat niet (verwacht media/NAAM in de map van de module)", img.Destination)})
+		case !isImage:
+			ps = append(ps, Problem{file, line, fmt.Sprintf("%q is geen afbeelding; link een downloadbestand als [beschrijvende tekst](%s)", img.Destination, img.Destination)})
+		}
+	}
+	for _, l := range r.mediaLinks(body) {
+		line := offset + l.Line
+		if _, ok := media[l.Destination]; !ok {
+			ps = append(ps, Problem{file, line, fmt.Sprintf("link naar %q: het bestand bestaat niet (verwacht media/NAAM in de map van de module)", l.Destination)})
+		}
+		if t := strings.ToLower(strings.TrimSpace(l.Alt)); t == "" || vagueLinkTexts[t] {
+			ps = append(ps, Problem{file, line, fmt.Sprintf("link naar %q heeft geen beschrijvende linktekst (zeg wat de lezer krijgt, niet 'hier')", l.Destination)})
 		}
 	}
 	return ps
@@ -597,6 +642,41 @@ func questionLines(root *yaml.Node) []int {
 	return nil
 }
 
+// IsImage reports whether a media content type is an image (shown in the
+// lesson) rather than a download.
+func IsImage(contentType string) bool { return strings.HasPrefix(contentType, "image/") }
+
+// DetectMedia returns the content type of a course's media file: an image
+// (see DetectImage) or a download for workers, a UTF-8 text file (.txt) or
+// a PDF. The content decides, not the name.
+func DetectMedia(name string, data []byte) (contentType, reason string) {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".txt":
+		if len(data) == 0 {
+			return "", "het bestand is leeg"
+		}
+		if len(data) > MaxMediaSize {
+			return "", fmt.Sprintf("het bestand is groter dan %d MB", MaxMediaSize>>20)
+		}
+		if !utf8.Valid(data) || !strings.HasPrefix(http.DetectContentType(data), "text/plain") {
+			return "", "een .txt-bestand moet gewone UTF-8-tekst zijn"
+		}
+		return "text/plain; charset=utf-8", ""
+	case ".pdf":
+		if len(data) == 0 {
+			return "", "het bestand is leeg"
+		}
+		if len(data) > MaxMediaSize {
+			return "", fmt.Sprintf("het bestand is groter dan %d MB", MaxMediaSize>>20)
+		}
+		if http.DetectContentType(data) != "application/pdf" {
+			return "", `de inhoud van het bestand past niet bij de extensie ".pdf"`
+		}
+		return "application/pdf", ""
+	}
+	return DetectImage(name, data)
+}
+
 // DetectImage returns the content type of an image file, or a Dutch reason
 // why it is refused. The content decides, not the name.
 func DetectImage(name string, data []byte) (contentType, reason string) {
@@ -626,8 +706,8 @@ func DetectImage(name string, data []byte) (contentType, reason string) {
 		if !strings.Contains(lower, "<svg") {
 			break
 		}
-		if strings.Contains(lower, "<script") || strings.Contains(lower, "javascript:") || regexp.MustCompile(`\son[a-z]+\s*=`).MatchString(lower) || strings.Contains(lower, "<foreignobject") {
-			return "", "SVG met scripts, event-attributen of foreignObject is niet toegelaten"
+		if reason := CheckSVG(data); reason != "" { // svg.go: an allow-list
+			return "", reason
 		}
 		return "image/svg+xml", ""
 	}

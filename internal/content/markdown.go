@@ -93,6 +93,26 @@ func (r *Renderer) Images(src string) []Image {
 	return imgs
 }
 
+// mediaLinks lists the links of src that point into the module's media
+// folder (downloads such as a worker's tool); Alt holds the link text.
+func (r *Renderer) mediaLinks(src string) []Image {
+	source := []byte(src)
+	doc := r.md.Parser().Parse(text.NewReader(source))
+	var links []Image
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		l, ok := n.(*ast.Link)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
+		}
+		dest := string(l.Destination)
+		if strings.HasPrefix(dest, "media/") {
+			links = append(links, Image{Destination: dest, Alt: nodeText(l, source), Line: lineOf(source, "("+dest)})
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return links
+}
+
 // h1Lines returns the 1-based lines of the level-1 headings of src, in ATX
 // ("# Title") or setext ("Title" over "===") form; a "#" inside a code
 // block is not a heading.

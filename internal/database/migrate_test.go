@@ -2,11 +2,13 @@ package database_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -219,5 +221,127 @@ func TestWithTx(t *testing.T) {
 	var missing int
 	if err := database.NotFound(db.Get(&missing, `SELECT id FROM t WHERE id = 42`)); err != database.ErrNotFound {
 		t.Errorf("NotFound(no rows) = %v, want ErrNotFound", err)
+	}
+}
+
+// An applied migration whose file was edited afterwards is refused, by
+// Migrate and by Pending, before anything else is applied.
+func TestEditedMigrationIsRefused(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Empty(t)
+	ms := []database.Migration{
+		{Version: 1, Name: "001_a", SQL: `CREATE TABLE a (id int)`},
+		{Version: 2, Name: "002_b", SQL: `CREATE TABLE b (id int)`},
+	}
+	if _, err := database.Migrate(ctx, db, ms); err != nil {
+		t.Fatal(err)
+	}
+	var sums []string
+	if err := db.Select(&sums, `SELECT checksum FROM schema_migrations ORDER BY version`); err != nil {
+		t.Fatal(err)
+	}
+	if len(sums) != 2 || sums[0] != ms[0].Checksum() || sums[1] != ms[1].Checksum() {
+		t.Errorf("recorded checksums %v, want those of the two files", sums)
+	}
+
+	edited := []database.Migration{
+		ms[0],
+		{Version: 2, Name: "002_b", SQL: `CREATE TABLE b (id int, extra text)`},
+		{Version: 3, Name: "003_c", SQL: `CREATE TABLE c (id int)`},
+	}
+	done, err := database.Migrate(ctx, db, edited)
+	if !errors.Is(err, database.ErrMigrationChanged) || !strings.Contains(err.Error(), "002_b") {
+		t.Errorf("Migrate with an edited migration = %v, want ErrMigrationChanged naming 002_b", err)
+	}
+	if len(done) != 0 || dbtest.Count(t, db, `SELECT count(*) FROM pg_class WHERE relname = 'c'`) != 0 {
+		t.Errorf("Migrate applied %v after finding an edited migration, want nothing", done)
+	}
+	if _, err := database.Pending(ctx, db, edited); !errors.Is(err, database.ErrMigrationChanged) {
+		t.Errorf("Pending with an edited migration = %v, want ErrMigrationChanged", err)
+	}
+	// The file restored, the new migration goes in.
+	if done, err := database.Migrate(ctx, db, append(ms, edited[2])); err != nil || len(done) != 1 {
+		t.Errorf("Migrate after restoring the file: %v (err %v), want [003_c]", done, err)
+	}
+}
+
+// A database migrated by an earlier release (a version table without
+// checksums) gets the checksums of its applied migrations on upgrade, so
+// that an edit is caught from then on; the earlier release's runner can
+// still record a migration in the wider table.
+func TestUpgradeRecordsChecksumsOfAppliedMigrations(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Empty(t)
+	if _, err := db.Exec(`
+		CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+		CREATE TABLE a (id int);
+		INSERT INTO schema_migrations (version, name) VALUES (1, '001_a')`); err != nil {
+		t.Fatal(err)
+	}
+	ms := []database.Migration{
+		{Version: 1, Name: "001_a", SQL: `CREATE TABLE a (id int)`},
+		{Version: 2, Name: "002_b", SQL: `CREATE TABLE b (id int)`},
+	}
+	if pending, err := database.Pending(ctx, db, ms); err != nil || len(pending) != 1 {
+		t.Fatalf("Pending on the old table = %v (err %v), want [002_b]", pending, err)
+	}
+	if done, err := database.Migrate(ctx, db, ms); err != nil || len(done) != 1 || done[0] != "002_b" {
+		t.Fatalf("Migrate = %v (err %v), want [002_b]", done, err)
+	}
+	var sum string
+	if err := db.Get(&sum, `SELECT checksum FROM schema_migrations WHERE version = 1`); err != nil || sum != ms[0].Checksum() {
+		t.Errorf("checksum of the migration applied before the upgrade = %q (err %v), want %q", sum, err, ms[0].Checksum())
+	}
+	// The earlier release's insert still works.
+	if _, err := db.Exec(`INSERT INTO schema_migrations (version, name) VALUES (50, '050_old_release')`); err != nil {
+		t.Errorf("an earlier release's record of a migration fails on the new table: %v", err)
+	}
+	edited := []database.Migration{{Version: 1, Name: "001_a", SQL: `CREATE TABLE a (id bigint)`}, ms[1]}
+	if _, err := database.Migrate(ctx, db, edited); !errors.Is(err, database.ErrMigrationChanged) {
+		t.Errorf("Migrate with a migration edited after the upgrade = %v, want ErrMigrationChanged", err)
+	}
+}
+
+// A migration that needs a lock held by a serving transaction gives up
+// after lock_timeout instead of queueing every query on the table behind
+// it; a runaway statement stops at statement_timeout. Neither is recorded.
+func TestMigrationTimeouts(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Empty(t)
+	base := []database.Migration{{Version: 1, Name: "001_t", SQL: `CREATE TABLE t (id int)`}}
+	if _, err := database.Migrate(ctx, db, base); err != nil {
+		t.Fatal(err)
+	}
+	// A long transaction of a serving instance reads t.
+	reader, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reader.Exec(`SELECT count(*) FROM t`); err != nil {
+		t.Fatal(err)
+	}
+	opts := database.MigrateOptions{LockTimeout: 100 * time.Millisecond, StatementTimeout: time.Minute, LockRetries: 1}
+	alter := append(append([]database.Migration(nil), base...), database.Migration{Version: 2, Name: "002_alter", SQL: `ALTER TABLE t ADD COLUMN name text`})
+	start := time.Now()
+	done, err := database.MigrateWith(ctx, db, alter, opts)
+	if err == nil || !strings.Contains(err.Error(), "002_alter") || !strings.Contains(err.Error(), "lock") {
+		t.Errorf("Migrate against a held lock = %v, want a lock timeout naming 002_alter", err)
+	}
+	if len(done) != 0 {
+		t.Errorf("applied %v while the table was locked", done)
+	}
+	t.Logf("gave up on the lock after %v (timeout %v, %d retry)", time.Since(start).Round(time.Millisecond), opts.LockTimeout, opts.LockRetries)
+	reader.Rollback()
+	if done, err := database.MigrateWith(ctx, db, alter, opts); err != nil || len(done) != 1 {
+		t.Errorf("Migrate once the lock is free: %v (err %v), want [002_alter]", done, err)
+	}
+
+	opts.StatementTimeout = 100 * time.Millisecond
+	slow := append(alter, database.Migration{Version: 3, Name: "003_slow", SQL: `SELECT pg_sleep(30)`})
+	if _, err := database.MigrateWith(ctx, db, slow, opts); err == nil || !strings.Contains(err.Error(), "003_slow") || !strings.Contains(err.Error(), "statement timeout") {
+		t.Errorf("Migrate with a 30 s statement and a 100 ms statement_timeout = %v, want a statement timeout", err)
+	}
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM schema_migrations WHERE version = 3`); n != 0 {
+		t.Errorf("the timed-out migration was recorded")
 	}
 }

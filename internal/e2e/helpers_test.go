@@ -77,7 +77,7 @@ func processEnv(extra []string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch strings.SplitN(kv, "=", 2)[0] {
-		case "DATABASE_URL", "PORT", "BASE_URL", "LOG_LEVEL", "SHUTDOWN_TIMEOUT", "TRUSTED_PROXIES", "SECURE_COOKIES":
+		case "DATABASE_URL", "PORT", "BASE_URL", "LOG_LEVEL", "SHUTDOWN_TIMEOUT", "TRUSTED_PROXIES", "SECURE_COOKIES", "METRICS_ADDR", "PPROF_ADDR", "LISTEN_ADDR":
 			continue
 		}
 		env = append(env, kv)
@@ -131,10 +131,18 @@ type server struct {
 // runs; its log is printed when the test failed.
 func startServer(t *testing.T, name string, env ...string) *server {
 	t.Helper()
+	return startServerBinary(t, binary(t), name, env...)
+}
+
+// startServerBinary is startServer with another build of the platform
+// (an earlier release, for the rolling-upgrade test).
+func startServerBinary(t *testing.T, bin, name string, env ...string) *server {
+	t.Helper()
 	port := freePort(t)
 	s := &server{t: t, name: name, Port: port, URL: fmt.Sprintf("http://127.0.0.1:%d", port), Log: &syncBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(binary(t), "serve")
-	s.cmd.Env = processEnv(append([]string{fmt.Sprintf("PORT=%d", port), "LOG_LEVEL=info", "BASE_URL=" + s.URL}, env...))
+	s.cmd = exec.Command(bin, "serve")
+	// Several servers run at once: each one's metrics on a port of its own.
+	s.cmd.Env = processEnv(append([]string{fmt.Sprintf("PORT=%d", port), "LOG_LEVEL=info", "BASE_URL=" + s.URL, "METRICS_ADDR=127.0.0.1:0"}, env...))
 	s.cmd.Stdout = s.Log
 	s.cmd.Stderr = s.Log
 	if err := s.cmd.Start(); err != nil {

@@ -198,22 +198,50 @@ func TestEveryPageTypeIsValidAndAccessible(t *testing.T) {
 	add("learner profile with an error", lc.PostForm("/profiel", url.Values{"naam": {""}, "taal": {"nl"}}))
 	validate(t, vnu, paths, files)
 
-	// axe-core in Chromium, one browser per role.
+	// axe-core in Chromium, one browser per role, at a desktop's width and
+	// at the 320 px of WCAG 1.4.10, where no page may scroll sideways. At
+	// the desktop width every focus indicator is measured too.
 	for _, role := range []string{"guest", "learner", "manager", "trainer", "admin"} {
 		t.Run("axe "+role, func(t *testing.T) {
 			b := apptest.NewBrowser(t)
 			if role != "guest" {
 				b.Login(env.Server.URL, emails[role], pw)
 			}
-			for _, pc := range cases {
-				if pc.role != role {
-					continue
+			for _, width := range []int64{1280, apptest.Narrow} {
+				b.SetWidth(width)
+				for _, pc := range cases {
+					if pc.role != role {
+						continue
+					}
+					label := fmt.Sprintf("%s at %d px", pc.label, width)
+					b.Navigate(env.URL(pc.path))
+					b.Axe(t, label)
+					if width == apptest.Narrow {
+						b.NoOverflow(t, label)
+					} else {
+						checkFocusRings(t, b, label)
+					}
 				}
-				b.Navigate(env.URL(pc.path))
-				b.Axe(t, pc.label)
 			}
 			b.NoConsoleErrors(t)
 		})
+	}
+}
+
+// checkFocusRings tabs through the page the browser shows and fails t for
+// every element whose focus indicator is missing, thinner than 2 px or
+// below 3:1 against the colour behind it (WCAG 1.4.11 and 2.4.7).
+func checkFocusRings(t *testing.T, b *apptest.Browser, label string) {
+	t.Helper()
+	rings := b.FocusRings(200)
+	if len(rings) == 0 {
+		t.Errorf("focus %s: no element took the focus from the keyboard", label)
+	}
+	for _, r := range rings {
+		if r.Style == "none" || r.Width < 2 || r.Contrast < 3 {
+			t.Errorf("focus %s: %s has a %s %.0f px outline %s on %s, contrast %.2f:1; want a 2 px or wider outline of at least 3:1",
+				label, r.Element, r.Style, r.Width, r.Color, r.Background, r.Contrast)
+		}
 	}
 }
 

@@ -46,7 +46,8 @@ var enCertificate = map[string]string{
 
 	"certificate.admin.title":         "Certificates",
 	"certificate.admin.search_label":  "Search by code or name",
-	"certificate.admin.count":         "%d certificates found for ‘%s’.",
+	"certificate.admin.count.one":     "%d certificate found for ‘%s’.",
+	"certificate.admin.count.other":   "%d certificates found for ‘%s’.",
 	"certificate.admin.latest":        "The most recently issued certificates (at most %d).",
 	"certificate.admin.query_invalid": "Your search is too long. Use at most 200 characters.",
 	"certificate.admin.show_title":    "Certificate %s",

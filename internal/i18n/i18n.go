@@ -5,7 +5,9 @@ package i18n
 import (
 	"fmt"
 	"sort"
+	"strings"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
@@ -66,6 +68,60 @@ func T(lang, key string, args ...any) string {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+var tags = map[string]language.Tag{"nl": language.MustParse("nl-BE"), "en": language.English}
+
+// N returns the plural form of key for the count n in lang, following the
+// language's CLDR cardinal rules: the catalogue holds key+".one" ("1 les")
+// and key+".other" ("%d lessen"), and languages with more forms may add
+// ".zero", ".two", ".few" or ".many". The text is formatted with n and then
+// args (use %[2]s and the like to put them in another order); a form
+// without any verb is shown as it is.
+func N(lang, key string, n int, args ...any) string {
+	k := key + "." + pluralForm(lang, n)
+	text, ok := lookup(lang, k)
+	if !ok {
+		k = key + ".other"
+		text, _ = lookup(lang, k)
+	}
+	if !strings.Contains(text, "%") {
+		return T(lang, k) // a form without the number: "Beantwoord de vraag"
+	}
+	return T(lang, k, append([]any{n}, args...)...)
+}
+
+func pluralForm(lang string, n int) string {
+	tag, ok := tags[lang]
+	if !ok {
+		tag = tags["nl"]
+	}
+	abs := n
+	if abs < 0 {
+		abs = -abs
+	}
+	switch plural.Cardinal.MatchPlural(tag, abs, 0, 0, 0, 0) {
+	case plural.Zero:
+		return "zero"
+	case plural.One:
+		return "one"
+	case plural.Two:
+		return "two"
+	case plural.Few:
+		return "few"
+	case plural.Many:
+		return "many"
+	}
+	return "other"
+}
+
+func lookup(lang, key string) (string, bool) {
+	cat, ok := catalogues[lang]
+	if !ok {
+		cat = catalogues["nl"]
+	}
+	s, ok := cat[key]
+	return s, ok
 }
 
 // Keys lists the keys of a language's catalogue, sorted.

@@ -74,6 +74,9 @@ var prefixValues = map[string][]string{
 var (
 	// {{ .T "key" … }}, {{ $.T "key" }}
 	templateKeyRe = regexp.MustCompile(`\.T\s+"([^"]+)"`)
+	// {{ .N "key" n }}, i18n.N(lang, "key", n), p.N("key", n): key.one and key.other
+	templatePluralRe = regexp.MustCompile(`\.N\s+"([^"]+)"`)
+	codePluralRe     = regexp.MustCompile(`(?:\bi18n\.N\(\s*[^,()"]+(?:\([^()]*\))?\s*,|\.N\()\s*"([a-z][a-z0-9_]*\.[a-z0-9_.]*[a-z0-9_])"`)
 	// {{ .T (printf "prefix.%s" …) }}
 	templatePrefixRe = regexp.MustCompile(`\.T\s+\(\s*print[f]?\s+"([^"%]+)`)
 	// i18n.T(lang, "key"…), p.T("key"…), ErrorMessage(c, status, "key"…)
@@ -93,6 +96,11 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		}
 		for _, m := range templateKeyRe.FindAllStringSubmatch(string(src), -1) {
 			used[m[1]] = append(used[m[1]], "templates/"+p)
+		}
+		for _, m := range templatePluralRe.FindAllStringSubmatch(string(src), -1) {
+			for _, form := range []string{".one", ".other"} {
+				used[m[1]+form] = append(used[m[1]+form], "templates/"+p)
+			}
 		}
 		for _, m := range templatePrefixRe.FindAllStringSubmatch(string(src), -1) {
 			prefixes[m[1]] = append(prefixes[m[1]], "templates/"+p)
@@ -120,6 +128,11 @@ func TestEveryUsedKeyExists(t *testing.T) {
 			rel, _ := filepath.Rel(root, p)
 			for _, m := range codeKeyRe.FindAllStringSubmatch(string(src), -1) {
 				used[m[1]] = append(used[m[1]], rel)
+			}
+			for _, m := range codePluralRe.FindAllStringSubmatch(string(src), -1) {
+				for _, form := range []string{".one", ".other"} {
+					used[m[1]+form] = append(used[m[1]+form], rel)
+				}
 			}
 			return nil
 		})
@@ -188,7 +201,7 @@ func TestT(t *testing.T) {
 	if got := T("nl", "no.such.key"); got != "no.such.key" {
 		t.Errorf("T for a missing key = %q, want the key", got)
 	}
-	if got := T("nl", "module.lessons", 6); got != "6 lessen" {
+	if got := T("nl", "module.lessons.other", 6); got != "6 lessen" {
 		t.Errorf("T with an argument = %q, want \"6 lessen\"", got)
 	}
 }
@@ -219,5 +232,31 @@ func repoRoot(t *testing.T) string {
 			t.Fatal("no go.mod above the working directory")
 		}
 		dir = parent
+	}
+}
+
+// Plural forms follow CLDR's cardinal rules: in Dutch and English only 1
+// takes "one"; 0, 2 and 21 take "other".
+func TestNPicksThePluralForm(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"nl", 0, "0 mensen"}, {"nl", 1, "1 persoon"}, {"nl", 2, "2 mensen"}, {"nl", 21, "21 mensen"},
+		{"en", 1, "1 person"}, {"en", 3, "3 people"}, {"xx", 1, "1 persoon"},
+	} {
+		if got := N(c.lang, "org.admin.people_count", c.n); got != c.want {
+			t.Errorf("N(%s, org.admin.people_count, %d) = %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+	if got := N("nl", "learning.lessons", 6, 1); got != "1 van 6 lessen gelezen" {
+		t.Errorf("N with the count second = %q, want \"1 van 6 lessen gelezen\"", got)
+	}
+	if got := N("nl", "learning.lessons", 1, 0); got != "0 van 1 les gelezen" {
+		t.Errorf("N(learning.lessons, 1, 0) = %q, want \"0 van 1 les gelezen\"", got)
+	}
+	if got := N("en", "quiz.intro", 1); strings.Contains(got, "%") || !strings.HasPrefix(got, "Answer the question") {
+		t.Errorf("N of a form without the number = %q", got)
 	}
 }

@@ -46,7 +46,8 @@ var nlCertificate = map[string]string{
 
 	"certificate.admin.title":         "Certificaten",
 	"certificate.admin.search_label":  "Zoek op code of naam",
-	"certificate.admin.count":         "%d certificaten gevonden voor ‘%s’.",
+	"certificate.admin.count.one":     "%d certificaat gevonden voor ‘%s’.",
+	"certificate.admin.count.other":   "%d certificaten gevonden voor ‘%s’.",
 	"certificate.admin.latest":        "De laatst uitgereikte certificaten (hoogstens %d).",
 	"certificate.admin.query_invalid": "Je zoekvraag is te lang. Gebruik hoogstens 200 tekens.",
 	"certificate.admin.show_title":    "Certificaat %s",

@@ -243,6 +243,7 @@ type ModuleStatus struct {
 	Attempts     int        `db:"attempts"`
 	OpenAttempt  bool       `db:"open_attempt"`
 	LastActivity *time.Time `db:"last_activity_at"`
+	PercentDone  int        `db:"percent"` // see ProgressSQL
 }
 
 // Complete reports whether the module is complete.
@@ -254,27 +255,9 @@ func (m *ModuleStatus) Passed() bool { return m.PassedAt != nil }
 // Started reports whether the learner did anything in the module.
 func (m *ModuleStatus) Started() bool { return m.LessonsDone > 0 || m.Attempts > 0 || m.OpenAttempt }
 
-// Percent is the share of the module's steps done: every lesson and the
-// quiz count as one step each. A completed module is 100 %, even when a
-// lesson was added after completion; otherwise the current lesson count
-// is used, capped at 100.
-func (m *ModuleStatus) Percent() int {
-	if m.Complete() {
-		return 100
-	}
-	done, total := m.LessonsDone, m.LessonCount+1
-	if done > m.LessonCount {
-		done = m.LessonCount
-	}
-	if m.Passed() {
-		done++
-	}
-	p := done * 100 / total
-	if p > 100 {
-		p = 100
-	}
-	return p
-}
+// Percent is the share of the module's steps done, as ProgressSQL defines
+// it for every page.
+func (m *ModuleStatus) Percent() int { return m.PercentDone }
 
 // due reports whether completion is due but not yet stored, e.g. after a
 // lesson the learner had not read was removed from the module.
@@ -288,6 +271,7 @@ func (s *Store) Dashboard(ctx context.Context, userID, orgID int64) ([]ModuleSta
 	var ms []ModuleStatus
 	err := s.db.SelectContext(ctx, &ms, `
 		SELECT m.id, m.slug, m.position, m.title, m.minutes, m.pass_mark,
+			`+ProgressSQL("mp.lessons_done", lessonCountSQL, "mp.passed_at", "mp.completed_at")+` AS percent,
 			(SELECT count(*) FROM lessons l WHERE l.module_id = m.id) AS lesson_count,
 			(SELECT count(*) FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
 			 WHERE p.user_id = u.id AND l.module_id = m.id) AS lessons_done,

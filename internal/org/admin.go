@@ -8,8 +8,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -17,6 +19,7 @@ type adminIndexData struct {
 	Organisations []Organisation
 	People        []Person // the people without an organisation
 	Roles         []string
+	SSOExpiring   any // the client secrets about to expire; see SingleSignOn
 	OrgName       string
 	Error         string
 }
@@ -31,6 +34,12 @@ func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
 	if data.People, err = o.store.PlatformPeople(ctx); err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
+	}
+	if o.ssoExpiring != nil {
+		if data.SSOExpiring, err = o.ssoExpiring(ctx); err != nil {
+			o.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
 	}
 	data.Roles = allRoles
 	o.render.HTML(c, status, "admin/index", tr(c, "org.admin.title"), data)
@@ -86,7 +95,52 @@ type adminOrgData struct {
 	Roles     []string
 	TeamName  string
 	TeamError string
+	SSO       any // what SingleSignOn.Status says; nil without single sign-on
+	Invite    adminInviteForm
 }
+
+// SingleSignOn gives the admin pages their single sign-on parts; package
+// sso provides it: Status (an sso.Status, shown by the sso_status partial
+// on an organisation's page) and Expiring (the client secrets that expire
+// within 30 days, shown by the sso_expiring partial on /beheer).
+type SingleSignOn[S, E any] interface {
+	Status(ctx context.Context, orgID int64) (S, error)
+	Expiring(ctx context.Context) (E, error)
+}
+
+// UseSingleSignOn shows the organisations' single sign-on on the admin
+// pages.
+func UseSingleSignOn[S, E any](o *Org, s SingleSignOn[S, E]) {
+	o.ssoStatus = func(ctx context.Context, orgID int64) (any, error) { return s.Status(ctx, orgID) }
+	o.ssoExpiring = func(ctx context.Context) (any, error) { return s.Expiring(ctx) }
+}
+
+// adminInviteForm is the admin's invitation form on an organisation's page
+// and, after a post, its per-row report.
+type adminInviteForm struct {
+	Pasted  string
+	Role    string // learner or manager
+	TeamID  int64
+	Error   string
+	Results []RowResult
+	Sent    int
+	Failed  int
+}
+
+// HasManager reports whether anyone in the organisation is a manager (or
+// invited as one).
+func (d adminOrgData) HasManager() bool {
+	for _, p := range d.People {
+		if p.Role == web.RoleManager {
+			return true
+		}
+	}
+	return false
+}
+
+// InviteRoles are the roles an admin may invite people into an
+// organisation with: its first manager(s), or learners.
+func (adminOrgData) InviteRoles() []string { return []string{web.RoleManager, web.RoleLearner} }
 
 // TeamsAction is where the org_teams partial posts a new team.
 func (d adminOrgData) TeamsAction() string {
@@ -114,13 +168,114 @@ func (o *Org) adminOrgPage(c *gin.Context, status int, data adminOrgData) {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
+	if o.ssoStatus != nil {
+		if data.SSO, err = o.ssoStatus(ctx, id); err != nil {
+			o.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+	}
 	data.Roles = allRoles
 	o.render.HTML(c, status, "admin/organisation", org.Name, data)
 }
 
 var allRoles = []string{web.RoleLearner, web.RoleManager, web.RoleTrainer, web.RoleAdmin}
 
-func (o *Org) adminOrg(c *gin.Context) { o.adminOrgPage(c, http.StatusOK, adminOrgData{}) }
+func (o *Org) adminOrg(c *gin.Context) {
+	o.adminOrgPage(c, http.StatusOK, adminOrgData{Invite: adminInviteForm{Role: web.RoleManager}})
+}
+
+// adminInvite invites people into an organisation from its admin page, as
+// a manager does from /organisatie/uitnodigen and through the same
+// invitations, with a role: an organisation's first manager(s) can only
+// come in this way. The answer is the page with the per-row report
+// (status 200 when at least one row went through, 422 when none did).
+func (o *Org) adminInvite(c *gin.Context) {
+	id, ok := parseID(c.Param("id"))
+	if !ok {
+		o.render.Error(c, http.StatusNotFound, nil)
+		return
+	}
+	ctx := c.Request.Context()
+	org, err := o.store.Organisation(ctx, id)
+	if err != nil {
+		o.render.NotFoundOr500(c, err)
+		return
+	}
+	form := adminInviteForm{Pasted: c.PostForm("adressen"), Role: c.PostForm("rol")}
+	again := func(problem string) {
+		form.Error = problem
+		o.adminOrgPage(c, http.StatusUnprocessableEntity, adminOrgData{Invite: form})
+	}
+	if form.Role != web.RoleManager && form.Role != web.RoleLearner {
+		form.Role = web.RoleManager
+		again(tr(c, "org.admin.invite.role_invalid"))
+		return
+	}
+	if s := c.PostForm("team"); s != "" && s != "0" {
+		teamID, ok := parseID(s)
+		teams, err := o.store.Teams(ctx, id)
+		if err != nil {
+			o.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+		found := false
+		for _, t := range teams {
+			found = found || (ok && t.ID == teamID)
+		}
+		if !found {
+			again(tr(c, "org.admin.invite.team_invalid"))
+			return
+		}
+		form.TeamID = teamID
+	}
+	var rows []InviteRow
+	if fh, err := c.FormFile("bestand"); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err != nil {
+			o.render.Error(c, http.StatusBadRequest, err)
+			return
+		}
+		rows = ParseCSV(f)
+		f.Close()
+	}
+	rows = append(rows, ParsePasted(form.Pasted)...)
+	if len(rows) == 0 {
+		again(tr(c, "org.invite.empty"))
+		return
+	}
+	results, err := o.inviter.Invite(ctx, web.Lang(c), id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
+	if err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	var sent []string
+	for _, r := range results {
+		if r.OK {
+			form.Sent++
+			sent = append(sent, r.Email)
+		} else {
+			form.Failed++
+		}
+	}
+	if form.Role == web.RoleManager && len(sent) > 0 {
+		ids, err := o.store.GrantInvitedRole(ctx, id, web.RoleManager, sent)
+		if err != nil {
+			o.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+		for _, uid := range ids {
+			o.accounts.Forget(uid)
+		}
+	}
+	form.Results = results
+	status := http.StatusOK
+	if form.Sent == 0 {
+		status = http.StatusUnprocessableEntity
+	} else {
+		form.Pasted = ""
+	}
+	o.adminOrgPage(c, status, adminOrgData{Invite: form})
+}
 
 func (o *Org) adminCreateTeam(c *gin.Context) {
 	id, ok := parseID(c.Param("id"))
@@ -210,15 +365,19 @@ func (o *Org) adminSetActive(c *gin.Context) {
 	}
 	active := c.PostForm("actief") == "1"
 	ctx := c.Request.Context()
-	if _, err := o.db.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+	// One transaction: an account is never left deactivated but signed in.
+	err := database.WithTx(ctx, o.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+			return fmt.Errorf("org: set user %d active=%v: %w", p.ID, active, err)
+		}
+		if active {
+			return nil
+		}
+		return auth.EndAll(ctx, tx, p.ID, 0)
+	})
+	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
-	}
-	if !active {
-		if err := auth.EndAll(ctx, o.db, p.ID, 0); err != nil {
-			o.render.Error(c, http.StatusInternalServerError, err)
-			return
-		}
 	}
 	o.accounts.Forget(p.ID)
 	key := "org.admin.deactivated"

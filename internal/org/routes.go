@@ -5,6 +5,7 @@
 package org
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -27,6 +28,9 @@ type Org struct {
 	accounts *auth.Auth
 	render   *web.Renderer
 	log      *slog.Logger
+
+	ssoStatus   func(ctx context.Context, orgID int64) (any, error) // see UseSingleSignOn
+	ssoExpiring func(ctx context.Context) (any, error)
 }
 
 // New returns the organisations capability.
@@ -55,6 +59,7 @@ func (o *Org) Routes(r gin.IRouter) {
 	a.POST("/organisaties", o.adminCreateOrg)
 	a.GET("/organisaties/:id", o.adminOrg)
 	a.POST("/organisaties/:id/teams", o.adminCreateTeam)
+	a.POST("/organisaties/:id/uitnodigen", o.adminInvite)
 	a.POST("/gebruikers/:id/rol", o.adminSetRole)
 	a.POST("/gebruikers/:id/actief", o.adminSetActive)
 	a.GET("/mail", o.adminMail)

@@ -3,9 +3,11 @@ package org
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"nabij.be/leerplatform/internal/database"
 )
@@ -199,4 +201,28 @@ func (s *Store) SetTeams(ctx context.Context, orgID, userID int64, teamIDs []int
 		}
 		return nil
 	})
+}
+
+// GrantInvitedRole gives role to the invited people of organisation orgID
+// with the given addresses (an admin inviting an organisation's first
+// managers) and returns their ids. Only people who have not chosen a
+// password yet change: an invitation never changes the role of someone
+// already working in the organisation.
+func (s *Store) GrantInvitedRole(ctx context.Context, orgID int64, role string, emails []string) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, `UPDATE users SET role = $2
+		WHERE organisation_id = $1 AND lower(email) = ANY($3) AND password_hash IS NULL AND deleted_at IS NULL
+		RETURNING id`, orgID, role, pq.Array(lowered(emails)))
+	if err != nil {
+		return nil, fmt.Errorf("org: grant %s to invited people of organisation %d: %w", role, orgID, err)
+	}
+	return ids, nil
+}
+
+func lowered(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(s)
+	}
+	return out
 }

@@ -7,6 +7,7 @@ package quiz
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,10 +55,26 @@ type Layout struct {
 	Questions []LayoutQuestion `json:"questions"`
 }
 
-// LayoutQuestion is one question of an attempt with its option order.
+// LayoutQuestion is one question of an attempt with its option order and,
+// since migration 070, the question as its learner was shown it: the
+// attempt is shown and graded against this copy, whatever a trainer
+// publishes while it is open.
 type LayoutQuestion struct {
-	ID      int64   `json:"id"`
-	Options []int64 `json:"options"`
+	ID      int64          `json:"id"`
+	Options []int64        `json:"options"`
+	Kind    string         `json:"kind,omitempty"`
+	Text    string         `json:"text,omitempty"`
+	Shown   []LayoutOption `json:"shown,omitempty"`
+}
+
+// LayoutOption is an option as shown in an attempt, with its answer key.
+// The layout stays on the server; the quiz page never carries it.
+type LayoutOption struct {
+	ID          int64  `json:"id"`
+	Key         string `json:"key"`
+	Text        string `json:"text"`
+	Correct     bool   `json:"correct"`
+	Explanation string `json:"explanation"`
 }
 
 // Attempt is one quiz attempt of a learner.
@@ -73,6 +90,20 @@ type Attempt struct {
 	QuestionCount *int       `db:"question_count"`
 	Score         *int       `db:"score"`
 	Passed        *bool      `db:"passed"`
+	KeptJSON      []byte     `db:"kept"`
+}
+
+// Kept returns the answers kept so far in an open attempt: question id →
+// chosen option ids.
+func (a *Attempt) Kept() (map[int64][]int64, error) {
+	kept := map[int64][]int64{}
+	if len(a.KeptJSON) == 0 {
+		return kept, nil
+	}
+	if err := json.Unmarshal(a.KeptJSON, &kept); err != nil {
+		return nil, fmt.Errorf("quiz: kept answers of attempt %d: %w", a.ID, err)
+	}
+	return kept, nil
 }
 
 // Layout decodes the attempt's stored layout.
@@ -96,6 +127,7 @@ type question struct {
 type option struct {
 	ID          int64  `db:"id"`
 	QuestionID  int64  `db:"question_id"`
+	Key         string `db:"key"`
 	Text        string `db:"text"`
 	Correct     bool   `db:"correct"`
 	Explanation string `db:"explanation"`
@@ -123,7 +155,7 @@ func (s *Store) Module(ctx context.Context, slug string) (*Module, error) {
 }
 
 const attemptColumns = `a.id, a.user_id, a.module_id, a.seq, a.layout, a.started_at, a.submitted_at,
-	a.correct_count, a.question_count, a.score, a.passed`
+	a.correct_count, a.question_count, a.score, a.passed, a.kept`
 
 // tenancy limits attempts to the learner $2 of organisation $3.
 const tenancy = `a.user_id = $2 AND EXISTS (
@@ -183,9 +215,9 @@ func (s *Store) questions(ctx context.Context, q sqlx.QueryerContext, moduleID i
 	}
 	var os []option
 	err := sqlx.SelectContext(ctx, q, &os, `
-		SELECT o.id, o.question_id, o.text, o.correct, o.explanation
+		SELECT o.id, o.question_id, o.key, o.text, o.correct, o.explanation
 		FROM options o JOIN questions q ON q.id = o.question_id
-		WHERE q.module_id = $1 ORDER BY o.question_id, o.position`, moduleID)
+		WHERE q.module_id = $1 ORDER BY o.question_id, o.position, o.id`, moduleID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("quiz: options of module %d: %w", moduleID, err)
 	}
@@ -208,9 +240,59 @@ func newLayout(qs []question, opts map[int64][]option) Layout {
 		if q.Kind != "truefalse" {
 			rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 		}
-		l.Questions = append(l.Questions, LayoutQuestion{ID: q.ID, Options: ids})
+		l.Questions = append(l.Questions, snapshot(q, opts[q.ID], ids))
 	}
 	return l
+}
+
+// snapshot is question q with its options in the order ids, as an
+// attempt keeps it.
+func snapshot(q question, opts []option, ids []int64) LayoutQuestion {
+	byID := map[int64]option{}
+	for _, o := range opts {
+		byID[o.ID] = o
+	}
+	lq := LayoutQuestion{ID: q.ID, Kind: q.Kind, Text: q.Text, Options: []int64{}}
+	for _, id := range ids {
+		o, ok := byID[id]
+		if !ok {
+			continue // removed before this copy was taken
+		}
+		lq.Options = append(lq.Options, id)
+		lq.Shown = append(lq.Shown, LayoutOption{ID: o.ID, Key: o.Key, Text: o.Text, Correct: o.Correct, Explanation: o.Explanation})
+	}
+	return lq
+}
+
+// shownLayout returns the questions of an attempt as its learner sees
+// them. An attempt started before attempts kept their own copy (its layout
+// has no texts) is completed from the current quiz, leaving out what was
+// removed since.
+func (s *Store) shownLayout(ctx context.Context, q sqlx.QueryerContext, a *Attempt) ([]LayoutQuestion, error) {
+	layout, err := a.Layout()
+	if err != nil {
+		return nil, err
+	}
+	var qs []question
+	var opts map[int64][]option
+	var out []LayoutQuestion
+	for _, lq := range layout.Questions {
+		if lq.Text != "" {
+			out = append(out, lq)
+			continue
+		}
+		if qs == nil {
+			if qs, opts, err = s.questions(ctx, q, a.ModuleID); err != nil {
+				return nil, err
+			}
+		}
+		for _, cur := range qs {
+			if cur.ID == lq.ID {
+				out = append(out, snapshot(cur, opts[cur.ID], lq.Options))
+			}
+		}
+	}
+	return out, nil
 }
 
 // Start returns the learner's open attempt in a module, or starts a new
@@ -296,15 +378,11 @@ func (s *Store) Submit(ctx context.Context, userID, orgID int64, m *Module, sub 
 		if a.SubmittedAt != nil {
 			return ErrSubmitted
 		}
-		layout, err := a.Layout()
+		shown, err := s.shownLayout(ctx, tx, a)
 		if err != nil {
 			return err
 		}
-		qs, opts, err := s.questions(ctx, tx, m.ID)
-		if err != nil {
-			return err
-		}
-		answers, err := grade(layout, qs, opts, sub.Chosen)
+		answers, err := grade(shown, sub.Chosen)
 		if err != nil {
 			return err
 		}
@@ -330,10 +408,8 @@ func (s *Store) Submit(ctx context.Context, userID, orgID int64, m *Module, sub 
 			return fmt.Errorf("quiz: submit attempt %d: %w", a.ID, err)
 		}
 		for _, an := range answers {
-			_, err := tx.ExecContext(ctx, `INSERT INTO attempt_answers (attempt_id, question_id, chosen, correct) VALUES ($1, $2, $3, $4)`,
-				a.ID, an.question, pq.Array(an.chosen), an.correct)
-			if err != nil {
-				return fmt.Errorf("quiz: answer to question %d of attempt %d: %w", an.question, a.ID, err)
+			if err := storeAnswer(ctx, tx, a.ID, an); err != nil {
+				return fmt.Errorf("quiz: answer to question %d of attempt %d: %w", an.shown.ID, a.ID, err)
 			}
 		}
 		res.Completion, err = s.learning.Refresh(ctx, tx, userID, m.ID, at)
@@ -354,70 +430,98 @@ func (s *Store) Submit(ctx context.Context, userID, orgID int64, m *Module, sub 
 }
 
 type answer struct {
-	question int64
-	chosen   []int64
-	correct  bool
+	number  int
+	shown   LayoutQuestion
+	chosen  []int64
+	correct bool
 }
 
-// grade checks a submission against an attempt's layout and the current
-// answer key. Questions removed since the attempt started are skipped.
-// A question counts as right only when exactly its correct options are
-// chosen.
-func grade(layout Layout, qs []question, opts map[int64][]option, chosen map[int64][]int64) ([]answer, error) {
-	kinds := map[int64]string{}
-	for _, q := range qs {
-		kinds[q.ID] = q.Kind
+// storeAnswer records one graded answer with a copy of the question and
+// its options as the learner saw them. option_id points at the option
+// while it exists (an option removed during the attempt leaves it NULL).
+func storeAnswer(ctx context.Context, tx *sqlx.Tx, attemptID int64, an answer) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO attempt_answers (attempt_id, question_id, chosen, correct, number, question_kind, question_text)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		attemptID, an.shown.ID, pq.Array(an.chosen), an.correct, an.number, an.shown.Kind, an.shown.Text)
+	if err != nil {
+		return err
 	}
-	inLayout := map[int64]map[int64]bool{}
-	for _, lq := range layout.Questions {
-		set := map[int64]bool{}
-		for _, o := range lq.Options {
-			set[o] = true
+	for i, o := range an.shown.Shown {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO attempt_answer_options (attempt_id, question_id, position, option_id, option_key, text, correct, explanation, chosen)
+			VALUES ($1, $2, $3, (SELECT id FROM options WHERE id = $4), $5, $6, $7, $8, $9)`,
+			attemptID, an.shown.ID, i+1, o.ID, o.Key, o.Text, o.Correct, o.Explanation, slices.Contains(an.chosen, o.ID))
+		if err != nil {
+			return err
 		}
-		inLayout[lq.ID] = set
 	}
-	for qid, os := range chosen {
-		set, ok := inLayout[qid]
-		if !ok {
-			return nil, ErrTampered
-		}
-		seen := map[int64]bool{}
-		for _, o := range os {
-			if !set[o] || seen[o] {
-				return nil, ErrTampered
-			}
-			seen[o] = true
-		}
-		if kind := kinds[qid]; kind != "multiple" && len(os) > 1 {
-			return nil, ErrTampered
-		}
+	return nil
+}
+
+// grade checks a submission against the questions of an attempt as shown,
+// with the answer key they were shown with. A question counts as right
+// only when exactly its correct options are chosen.
+func grade(shown []LayoutQuestion, chosen map[int64][]int64) ([]answer, error) {
+	if err := checkChoices(shown, chosen); err != nil {
+		return nil, err
 	}
 	var missing []int64
 	var answers []answer
-	for _, lq := range layout.Questions {
-		if _, exists := kinds[lq.ID]; !exists {
-			continue
-		}
+	for n, lq := range shown {
 		cs := chosen[lq.ID]
 		if len(cs) == 0 {
 			missing = append(missing, lq.ID)
 			continue
 		}
 		var right []int64
-		for _, o := range opts[lq.ID] {
-			if o.Correct && inLayout[lq.ID][o.ID] {
+		for _, o := range lq.Shown {
+			if o.Correct {
 				right = append(right, o.ID)
 			}
 		}
 		got := slices.Clone(cs)
 		slices.Sort(got)
 		slices.Sort(right)
-		answers = append(answers, answer{question: lq.ID, chosen: got, correct: slices.Equal(got, right)})
+		answers = append(answers, answer{number: n + 1, shown: lq, chosen: got, correct: slices.Equal(got, right)})
 	}
 	if len(missing) > 0 {
 		return nil, &MissingAnswers{Questions: missing}
 	}
 	return answers, nil
+}
+
+// checkChoices returns ErrTampered when chosen names a question or option
+// that the attempt did not show, an option twice, or several options for a
+// question that takes one.
+func checkChoices(shown []LayoutQuestion, chosen map[int64][]int64) error {
+	byID := map[int64]LayoutQuestion{}
+	inLayout := map[int64]map[int64]bool{}
+	for _, lq := range shown {
+		byID[lq.ID] = lq
+		set := map[int64]bool{}
+		for _, o := range lq.Shown {
+			set[o.ID] = true
+		}
+		inLayout[lq.ID] = set
+	}
+	for qid, os := range chosen {
+		set, ok := inLayout[qid]
+		if !ok {
+			return ErrTampered
+		}
+		seen := map[int64]bool{}
+		for _, o := range os {
+			if !set[o] || seen[o] {
+				return ErrTampered
+			}
+			seen[o] = true
+		}
+		if byID[qid].Kind != "multiple" && len(os) > 1 {
+			return ErrTampered
+		}
+	}
+	return nil
 }
 
 // Form is an attempt as the quiz page shows it: question and option texts
@@ -443,59 +547,17 @@ type FormOption struct {
 	Text string
 }
 
-// shownQuestion is a question of an attempt as its learner saw it: with
-// its options in the attempt's order.
-type shownQuestion struct {
-	question
-	options []option
-}
-
-// shown returns the questions of an attempt in its stored order. Questions
-// and options removed since the attempt began are left out.
-func (s *Store) shown(ctx context.Context, a *Attempt) ([]shownQuestion, error) {
-	layout, err := a.Layout()
-	if err != nil {
-		return nil, err
-	}
-	qs, opts, err := s.questions(ctx, s.db, a.ModuleID)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64]question{}
-	for _, q := range qs {
-		byID[q.ID] = q
-	}
-	var shown []shownQuestion
-	for _, lq := range layout.Questions {
-		q, ok := byID[lq.ID]
-		if !ok {
-			continue
-		}
-		optByID := map[int64]option{}
-		for _, o := range opts[q.ID] {
-			optByID[o.ID] = o
-		}
-		sq := shownQuestion{question: q}
-		for _, oid := range lq.Options {
-			if o, ok := optByID[oid]; ok {
-				sq.options = append(sq.options, o)
-			}
-		}
-		shown = append(shown, sq)
-	}
-	return shown, nil
-}
-
-// Form returns the questions of an attempt in its stored order.
+// Form returns the questions of an attempt in its stored order, as its
+// learner was first shown them.
 func (s *Store) Form(ctx context.Context, a *Attempt) (*Form, error) {
-	shown, err := s.shown(ctx, a)
+	shown, err := s.shownLayout(ctx, s.db, a)
 	if err != nil {
 		return nil, err
 	}
 	f := &Form{Attempt: a}
 	for i, q := range shown {
 		fq := FormQuestion{ID: q.ID, Number: i + 1, Kind: q.Kind, Text: q.Text}
-		for _, o := range q.options {
+		for _, o := range q.Shown {
 			fq.Options = append(fq.Options, FormOption{ID: o.ID, Text: o.Text})
 		}
 		f.Questions = append(f.Questions, fq)
@@ -529,42 +591,50 @@ type ReviewOption struct {
 	Explanation string
 }
 
-// Review returns a submitted attempt with, per question, what was chosen,
-// what was right and each option's explanation.
+// Review returns a submitted attempt as it was answered: per question the
+// text, what was chosen, what was right and each option's explanation, all
+// from the copy stored with the answer, so that later edits of the quiz
+// never change it.
 func (s *Store) Review(ctx context.Context, a *Attempt) (*Review, error) {
 	if a.SubmittedAt == nil {
 		return nil, fmt.Errorf("quiz: review of open attempt %d: %w", a.ID, database.ErrNotFound)
 	}
-	shown, err := s.shown(ctx, a)
+	var rows []struct {
+		QuestionID  int64          `db:"question_id"`
+		Kind        string         `db:"question_kind"`
+		QText       string         `db:"question_text"`
+		Correct     bool           `db:"correct"`
+		OptionID    sql.NullInt64  `db:"option_id"`
+		Position    sql.NullInt64  `db:"position"`
+		Text        sql.NullString `db:"text"`
+		Right       sql.NullBool   `db:"right"`
+		Explanation sql.NullString `db:"explanation"`
+		Chosen      sql.NullBool   `db:"chosen"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT aa.question_id, aa.question_kind, aa.question_text, aa.correct,
+			ao.option_id, ao.position, ao.text, ao.correct AS right, ao.explanation, ao.chosen
+		FROM attempt_answers aa
+		LEFT JOIN attempt_answer_options ao ON ao.attempt_id = aa.attempt_id AND ao.question_id = aa.question_id
+		WHERE aa.attempt_id = $1
+		ORDER BY aa.number, aa.question_id, ao.position`, a.ID)
 	if err != nil {
-		return nil, err
-	}
-	var stored []struct {
-		QuestionID int64         `db:"question_id"`
-		Chosen     pq.Int64Array `db:"chosen"`
-		Correct    bool          `db:"correct"`
-	}
-	if err := s.db.SelectContext(ctx, &stored, `SELECT question_id, chosen, correct FROM attempt_answers WHERE attempt_id = $1`, a.ID); err != nil {
 		return nil, fmt.Errorf("quiz: answers of attempt %d: %w", a.ID, err)
 	}
-	byQ := map[int64]int{}
-	for i, st := range stored {
-		byQ[st.QuestionID] = i
-	}
 	r := &Review{Attempt: a}
-	for n, q := range shown {
-		rq := ReviewQuestion{ID: q.ID, Number: n + 1, Kind: q.Kind, Text: q.Text}
-		chosen := map[int64]bool{}
-		if i, ok := byQ[q.ID]; ok {
-			rq.Answered, rq.Correct = true, stored[i].Correct
-			for _, c := range stored[i].Chosen {
-				chosen[c] = true
-			}
+	for _, row := range rows {
+		if n := len(r.Questions); n == 0 || r.Questions[n-1].ID != row.QuestionID {
+			r.Questions = append(r.Questions, ReviewQuestion{
+				ID: row.QuestionID, Number: n + 1, Kind: row.Kind, Text: row.QText, Correct: row.Correct, Answered: true,
+			})
 		}
-		for _, o := range q.options {
-			rq.Options = append(rq.Options, ReviewOption{ID: o.ID, Text: o.Text, Right: o.Correct, Chosen: chosen[o.ID], Explanation: o.Explanation})
+		if !row.Position.Valid {
+			continue
 		}
-		r.Questions = append(r.Questions, rq)
+		rq := &r.Questions[len(r.Questions)-1]
+		rq.Options = append(rq.Options, ReviewOption{
+			ID: row.OptionID.Int64, Text: row.Text.String, Right: row.Right.Bool, Chosen: row.Chosen.Bool, Explanation: row.Explanation.String,
+		})
 	}
 	return r, nil
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"net/url"
@@ -37,16 +36,13 @@ func isoDate(t *time.Time) string {
 
 // WriteCSV writes the matrix as a CSV file that Excel with Belgian settings
 // opens correctly: UTF-8 with a byte order mark, ';' as separator, CRLF line
-// ends, ISO dates. Cells that a spreadsheet would take for a formula are
-// neutralised. Headers are in lang.
+// ends, ISO dates. Every field is quoted, so a ',' or ';' in a name never
+// splits it, and every cell is neutralised (SafeCell) so that the file stays
+// free of formulas whichever separator a spreadsheet assumes. Headers are in
+// lang.
 func WriteCSV(w io.Writer, mx *Matrix, lang string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.WriteString("\ufeff"); err != nil {
-		return fmt.Errorf("report: write csv: %w", err)
-	}
-	cw := csv.NewWriter(bw)
-	cw.Comma = ';'
-	cw.UseCRLF = true
+	bw.WriteString("\ufeff")
 	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 
 	header := []string{t("report.csv.name"), t("report.csv.email"), t("report.csv.teams"), t("report.csv.progress"), t("report.csv.activity")}
@@ -55,9 +51,7 @@ func WriteCSV(w io.Writer, mx *Matrix, lang string) error {
 			t("report.csv.module_status", m.Title), t("report.csv.module_completed", m.Title),
 			t("report.csv.module_progress", m.Title), t("report.csv.module_score", m.Title))
 	}
-	if err := cw.Write(safeRow(header)); err != nil {
-		return fmt.Errorf("report: write csv: %w", err)
-	}
+	writeRow(bw, header)
 	row := make([]string, 0, len(header))
 	for _, p := range mx.People {
 		row = append(row[:0], p.Name, p.Email, p.Teams, strconv.Itoa(p.Progress), isoDate(p.LastActivity))
@@ -68,37 +62,62 @@ func WriteCSV(w io.Writer, mx *Matrix, lang string) error {
 			}
 			row = append(row, t("report.status."+c.Status()), isoDate(c.CompletedAt), strconv.Itoa(c.Progress), score)
 		}
-		if err := cw.Write(safeRow(row)); err != nil {
-			return fmt.Errorf("report: write csv: %w", err)
-		}
+		writeRow(bw, row)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("report: write csv: %w", err)
-	}
+	// A bufio.Writer keeps its first error and returns it here.
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("report: write csv: %w", err)
 	}
 	return nil
 }
 
-// safeRow neutralises each cell of row in place.
-func safeRow(row []string) []string {
-	for i, s := range row {
-		row[i] = SafeCell(s)
+// writeRow writes one line: every cell neutralised and quoted, quotes
+// inside doubled (RFC 4180), separated by ';', ended by CRLF.
+func writeRow(w *bufio.Writer, row []string) {
+	for i, cell := range row {
+		if i > 0 {
+			w.WriteByte(';')
+		}
+		w.WriteByte('"')
+		w.WriteString(strings.ReplaceAll(SafeCell(cell), `"`, `""`))
+		w.WriteByte('"')
 	}
-	return row
+	w.WriteString("\r\n")
 }
 
-// SafeCell prefixes an apostrophe to a cell that starts with a character a
-// spreadsheet reads as the start of a formula (=, +, -, @, tab, carriage
-// return), so that "=HYPERLINK(…)" in a name stays text (OWASP CSV
-// injection).
+// SafeCell neutralises what a spreadsheet could read as a formula (OWASP
+// CSV injection): an apostrophe goes before a '=', '+', '-', '@', tab or
+// carriage return that starts the cell, and before one that follows a ',',
+// a ';' or a line break inside it, where a spreadsheet set to another
+// separator, or a program that ignores quotes, would start a new cell.
+// Spaces and quotes in between are skipped over, as spreadsheets do, so
+// `x, "=1"` is caught too. The text stays readable: "Dubois,=1+1" becomes
+// "Dubois,'=1+1".
 func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	var b strings.Builder
+	start, copied := true, 0 // start: at the start of the cell or of a part
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if start {
+			if ch == ' ' || ch == '"' {
+				continue
+			}
+			if strings.IndexByte("=+-@\t\r", ch) >= 0 {
+				b.WriteString(s[copied:i])
+				b.WriteByte('\'')
+				copied = i
+			}
+			start = false
+		}
+		if ch == ',' || ch == ';' || ch == '\n' || ch == '\r' {
+			start = true
+		}
 	}
-	return s
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[copied:])
+	return b.String()
 }
 
 // CSVFilename returns the export's file name, e.g.

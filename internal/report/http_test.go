@@ -98,7 +98,7 @@ func TestScoping(t *testing.T) {
 	if r := b.Get(fmt.Sprintf("/rapport/mensen/%d", p.zoe)); r.Status != http.StatusNotFound {
 		t.Errorf("manager B GET A's person: status %d, want 404", r.Status)
 	}
-	if r := b.Get("/rapport"); r.Status != http.StatusOK || !r.Contains("1 medewerkers") {
+	if r := b.Get("/rapport"); r.Status != http.StatusOK || !r.Contains("1 medewerker telt mee") {
 		t.Errorf("manager B dashboard: status %d; want 200 counting only B's manager; page says %q", r.Status, r.Flash())
 	}
 

@@ -15,6 +15,7 @@ import (
 
 	"nabij.be/leerplatform/internal/certificate"
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/learning"
 )
 
 // Store reads report figures. Every query on people's data takes the
@@ -209,8 +210,8 @@ type Cell struct {
 	BestScore      *int       `db:"best_score"`
 	CompletedAt    *time.Time `db:"completed_at"`
 	LastActivityAt time.Time  `db:"last_activity_at"`
+	Progress       int        `db:"progress"` // percentage, 100 when completed (learning.ProgressSQL)
 	Started        bool
-	Progress       int // percentage, 100 when completed
 }
 
 // Status returns the cell's status.
@@ -242,11 +243,10 @@ type Matrix struct {
 	Total   int // people matching the filter, over all pages
 }
 
-// progressSQL is a person's progress in one module as a percentage: 100
-// when completed, otherwise lessons done over the module's current lesson
-// count, capped at 100.
-const progressSQL = `CASE WHEN mp.completed_at IS NOT NULL THEN 100
-	WHEN lc.n > 0 THEN least(100, mp.lessons_done * 100 / lc.n) ELSE 0 END`
+// progressSQL is a person's progress in one module as a percentage, by the
+// learning capability's one definition; mp is their module_progress row
+// and lc.n the module's lesson count.
+var progressSQL = learning.ProgressSQL("mp.lessons_done", "lc.n", "mp.passed_at", "mp.completed_at")
 
 // Matrix returns the people of the organisation matching f with their
 // cells. PerPage 0 returns every matching person (for the CSV export).
@@ -373,8 +373,10 @@ func emptyCells(userID int64, ms []Module) []Cell {
 func (s *Store) cells(ctx context.Context, orgID int64, ids []int64, ms []Module) (map[int64][]Cell, error) {
 	var rows []Cell
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT mp.user_id, mp.module_id, mp.lessons_done, mp.best_score, mp.completed_at, mp.last_activity_at
+		SELECT mp.user_id, mp.module_id, mp.lessons_done, mp.best_score, mp.completed_at, mp.last_activity_at,
+		       `+progressSQL+` AS progress
 		FROM module_progress mp JOIN users u ON u.id = mp.user_id
+		CROSS JOIN LATERAL (SELECT count(*) AS n FROM lessons l WHERE l.module_id = mp.module_id) lc
 		WHERE mp.user_id = ANY($2) AND u.organisation_id = $1`, orgID, pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("report: cells of organisation %d: %w", orgID, err)
@@ -395,21 +397,9 @@ func (s *Store) cells(ctx context.Context, orgID int64, ids []int64, ms []Module
 			out[c.UserID] = cs
 		}
 		c.Started = true
-		c.Progress = progress(c, ms[i].LessonCount)
 		cs[i] = c
 	}
 	return out, nil
-}
-
-// progress mirrors progressSQL.
-func progress(c Cell, lessons int) int {
-	if c.CompletedAt != nil {
-		return 100
-	}
-	if lessons <= 0 {
-		return 0
-	}
-	return min(100, c.LessonsDone*100/lessons)
 }
 
 // likeEscape escapes the wildcards of a LIKE pattern with a backslash.

@@ -43,8 +43,8 @@ func id(t *testing.T, db *sqlx.DB, q string, args ...any) int64 {
 //
 //	module 1: 2 lessons, 2 questions; module 2: 4 lessons
 //	org A, teams Onthaal (Anna, Bert) and Thuiszorg (Bert, Céline)
-//	Anna:   M1 completed (score 90); M2 1 of 4 lessons (25%), best score 40
-//	Bert:   M1 1 of 2 lessons (50%)
+//	Anna:   M1 completed (score 90); M2 1 of 4 lessons (1 of 5 steps: 20%), best score 40
+//	Bert:   M1 1 of 2 lessons (1 of 3 steps: 33%)
 //	Céline: nothing
 //	a deleted and an inactive person of org A who completed M1 (not counted)
 //	org B: one person who completed M1 (never visible to org A)
@@ -226,8 +226,10 @@ func TestMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	anna, bert := mx.People[0], mx.People[1]
-	if anna.Progress != 62 || bert.Progress != 25 || mx.People[2].Progress != 0 {
-		t.Errorf("progress = %d, %d, %d; want 62, 25, 0", anna.Progress, bert.Progress, mx.People[2].Progress)
+	// Every lesson and the quiz are a step (learning.ProgressSQL): Anna
+	// (100 + 1 of 5 steps) / 2 modules, Bert (1 of 3 steps + 0) / 2.
+	if anna.Progress != 60 || bert.Progress != 16 || mx.People[2].Progress != 0 {
+		t.Errorf("progress = %d, %d, %d; want 60, 16, 0", anna.Progress, bert.Progress, mx.People[2].Progress)
 	}
 	if anna.Teams != "Onthaal" || bert.Teams != "Onthaal, Thuiszorg" {
 		t.Errorf("teams = %q, %q; want Onthaal, Onthaal, Thuiszorg", anna.Teams, bert.Teams)
@@ -235,8 +237,8 @@ func TestMatrix(t *testing.T) {
 	if c := anna.Cells[0]; c.Status() != StatusCompleted || c.CompletedDate() != "2026-10-01" || c.Score() != 90 || c.Progress != 100 {
 		t.Errorf("Anna module 1 = %s %s score %d %d%%, want completed 2026-10-01 score 90 100%%", c.Status(), c.CompletedDate(), c.Score(), c.Progress)
 	}
-	if c := anna.Cells[1]; c.Status() != StatusInProgress || c.Progress != 25 || c.Score() != 40 {
-		t.Errorf("Anna module 2 = %s %d%% score %d, want in_progress 25%% score 40", c.Status(), c.Progress, c.Score())
+	if c := anna.Cells[1]; c.Status() != StatusInProgress || c.Progress != 20 || c.Score() != 40 {
+		t.Errorf("Anna module 2 = %s %d%% score %d, want in_progress 20%% score 40", c.Status(), c.Progress, c.Score())
 	}
 	if c := bert.Cells[1]; c.Status() != StatusNotStarted || c.BestScore != nil {
 		t.Errorf("Bert module 2 = %s, want not_started without score", c.Status())
@@ -245,14 +247,15 @@ func TestMatrix(t *testing.T) {
 		t.Errorf("Anna last activity = %q, want 2026-11-20", anna.ActivityDate())
 	}
 
-	// A lesson added to module 1 lowers Bert's share: 1 of 3 lessons.
+	// A lesson added to module 1 lowers Bert's share: 1 of 3 lessons and
+	// the quiz.
 	exec(t, f.db, `INSERT INTO lessons (module_id, slug, position, title, minutes, body_md, body_html, body_text) VALUES ($1, 'nieuw', 9, 'Nieuw', 5, '', '', '')`, f.m1)
 	mx, err = s.Matrix(ctx, f.orgA, Filter{Query: "bert"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := mx.People[0].Cells[0].Progress; got != 33 {
-		t.Errorf("Bert module 1 after a new lesson = %d%%, want 33%%", got)
+	if got := mx.People[0].Cells[0].Progress; got != 25 {
+		t.Errorf("Bert module 1 after a new lesson = %d%%, want 25%%", got)
 	}
 	// Organisation B's people never appear in A's matrix, whatever the filter.
 	mx, err = s.Matrix(ctx, f.orgA, Filter{Query: "ander"})

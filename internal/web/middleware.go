@@ -30,7 +30,9 @@ func RequestIDMiddleware() gin.HandlerFunc {
 	}
 }
 
-// Logger writes one JSON line per request.
+// Logger writes one JSON line per request. It records the route pattern
+// ("/wachtwoord-herstellen/:token"), never the address itself: paths carry
+// reset and invitation tokens and query strings carry what people typed.
 func Logger(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -43,7 +45,7 @@ func Logger(log *slog.Logger) gin.HandlerFunc {
 		attrs := []any{
 			"request_id", RequestID(c),
 			"method", c.Request.Method,
-			"path", c.Request.URL.Path,
+			"route", Route(c),
 			"status", status,
 			"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
 			"bytes", c.Writer.Size(),
@@ -54,6 +56,15 @@ func Logger(log *slog.Logger) gin.HandlerFunc {
 		}
 		log.Log(c.Request.Context(), level, "request", attrs...)
 	}
+}
+
+// Route is the pattern of the route that answered c, what logs record
+// instead of the path; "unmatched" when none matched (as in the metrics).
+func Route(c *gin.Context) string {
+	if p := c.FullPath(); p != "" {
+		return p
+	}
+	return "unmatched"
 }
 
 // Recovery turns a panic into the Dutch 500 page and logs the stack.
@@ -95,6 +106,47 @@ func SecurityHeaders(hsts bool) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// NoStore forbids browsers and proxies to keep a copy of any answer that
+// may hold something personal: every answer to a signed-in person, every
+// answer to an unsafe method, every answer that sets a cookie, and every
+// page whose address carries a secret (a reset or invitation token, a
+// certificate code). Pages a guest reads keep their caching, and so does
+// what a handler declares the same for everyone ("Cache-Control: public…",
+// the hashed static files and course media). The decision is taken when the
+// answer's header leaves, after the handler ran, so it also covers error
+// pages and redirects.
+func NoStore() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		w := &beforeAnswerWriter{ResponseWriter: c.Writer, fn: func() {
+			if personalAnswer(c) {
+				c.Writer.Header().Set("Cache-Control", "no-store")
+			}
+		}}
+		c.Writer = w
+		c.Next()
+		w.run()
+	}
+}
+
+// personalAnswer reports whether the answer being sent for c must not be
+// kept by a cache.
+func personalAnswer(c *gin.Context) bool {
+	h := c.Writer.Header()
+	if strings.HasPrefix(h.Get("Cache-Control"), "public") {
+		return false
+	}
+	if CurrentViewer(c) != nil || len(h.Values("Set-Cookie")) > 0 || SecretInPath(c.FullPath()) {
+		return true
+	}
+	return c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead
+}
+
+// SecretInPath reports whether a route pattern carries a secret in the
+// address: a one-time token or a certificate code.
+func SecretInPath(pattern string) bool {
+	return strings.Contains(pattern, "/:token") || strings.Contains(pattern, "/:code")
 }
 
 // LangCookie is the cookie that remembers a guest's language choice.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,14 @@ type Renderer struct {
 // on the request's language go through the page's T method instead.
 var Funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
+	// pct writes part as a percentage of whole, "37.5", for SVG lengths
+	// that stretch with the page instead of scaling its text.
+	"pct": func(part float64, whole int) string {
+		if whole == 0 {
+			return "0"
+		}
+		return strconv.FormatFloat(part*100/float64(whole), 'f', 2, 64)
+	},
 }
 
 // NewRenderer parses layout.html and partials/*.html together with each page
@@ -76,6 +85,7 @@ type Page struct {
 	Flash     string
 	FlashKind string // "ok" or "error"
 	Path      string
+	Here      string // where the language form returns to: the path with its query on a GET
 	RequestID string
 	Data      any
 	assets    *Assets
@@ -83,6 +93,10 @@ type Page struct {
 
 // T translates key into the page's language.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// N translates the plural form of key for the count n: {{ .N "search.found" 1 }}
+// is "1 les gevonden", with 2 "2 lessen gevonden".
+func (p *Page) N(key string, n int, args ...any) string { return i18n.N(p.Lang, key, n, args...) }
 
 // Asset returns the cache-busting URL of a static file.
 func (p *Page) Asset(name string) string { return p.assets.URL(name) }
@@ -103,6 +117,27 @@ func (p *Page) Duration(minutes int) string {
 	return fmt.Sprintf("%d %s %d min", minutes/60, h, minutes%60)
 }
 
+// Current is the aria-current value of a navigation link to href: "page"
+// when the page is href itself, "true" when it lies in the link's section
+// (href or one of sections as a path prefix), "" otherwise. Every section
+// of the site is marked, not only the home page:
+//
+//	<a href="/rapport"{{ with .Current "/rapport" "/team/" }} aria-current="{{ . }}"{{ end }}>
+func (p *Page) Current(href string, sections ...string) string {
+	if p.Path == href {
+		return "page"
+	}
+	for _, s := range append([]string{href}, sections...) {
+		if s == "/" {
+			continue
+		}
+		if p.Path == s || strings.HasPrefix(p.Path, strings.TrimSuffix(s, "/")+"/") {
+			return "true"
+		}
+	}
+	return ""
+}
+
 // Year is the current year, for the footer.
 func (p *Page) Year() int { return time.Now().Year() }
 
@@ -113,6 +148,7 @@ func (r *Renderer) NewPage(c *gin.Context, title string, data any) *Page {
 		Lang:      Lang(c),
 		Viewer:    CurrentViewer(c),
 		Path:      c.Request.URL.Path,
+		Here:      here(c),
 		RequestID: RequestID(c),
 		Data:      data,
 		assets:    r.assets,
@@ -136,12 +172,24 @@ func (r *Renderer) SharedHTML(c *gin.Context, name, title string, data any) (htm
 	if HasFlash(c) {
 		return nil, false, nil
 	}
-	p := &Page{Title: title, Lang: Lang(c), Path: c.Request.URL.Path, Data: data, assets: r.assets}
+	// Here without the query: one person's query string must not end up
+	// in a page served to others.
+	p := &Page{Title: title, Lang: Lang(c), Path: c.Request.URL.Path, Here: c.Request.URL.Path, Data: data, assets: r.assets}
 	if v := CurrentViewer(c); v != nil {
 		p.Viewer = &Viewer{Role: v.Role, Lang: v.Lang}
 	}
 	html, err = r.execute(name, p)
 	return html, err == nil, err
+}
+
+// here is the address the language form brings a person back to: the
+// page with its query (a search keeps its words), or for the answer to a
+// post only its path.
+func here(c *gin.Context) string {
+	if c.Request.Method == http.MethodGet && c.Request.URL.RawQuery != "" {
+		return c.Request.URL.Path + "?" + c.Request.URL.RawQuery
+	}
+	return c.Request.URL.Path
 }
 
 // execute renders page name into memory, so that a template error never
@@ -182,6 +230,11 @@ type ErrorData struct {
 // Error logs err with the request id and shows a safe page for status. The
 // user never sees err itself.
 func (r *Renderer) Error(c *gin.Context, status int, err error) {
+	if status >= 500 && ClientGone(c) {
+		c.Abort()
+		c.Status(StatusClientClosedRequest) // logged by Logger; nobody reads a page
+		return
+	}
 	if status >= 500 && database.IsUnavailable(err) {
 		status = http.StatusServiceUnavailable
 	}
@@ -190,7 +243,7 @@ func (r *Renderer) Error(c *gin.Context, status int, err error) {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "path", c.Request.URL.Path, "error", err.Error())
+		r.log.Log(c.Request.Context(), level, "request failed", "request_id", RequestID(c), "status", status, "route", Route(c), "error", err.Error())
 	}
 	c.Abort()
 	p := r.NewPage(c, "", nil)

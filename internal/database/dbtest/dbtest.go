@@ -49,6 +49,13 @@ func Empty(t testing.TB) *sqlx.DB {
 	return db
 }
 
+// EmptyWithURL is Empty that also returns the database's URL, for tests
+// that start a process on a database before it is migrated.
+func EmptyWithURL(t testing.TB) (*sqlx.DB, string) {
+	t.Helper()
+	return create(t, false)
+}
+
 // create makes a database for one test, cloned from the migrated template
 // when migrated is true, else empty.
 func create(t testing.TB, migrated bool) (*sqlx.DB, string) {

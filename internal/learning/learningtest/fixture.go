@@ -107,8 +107,12 @@ func NewModule(t testing.TB, db *sqlx.DB, position, lessons int) Module {
 		}
 		for oi, c := range k.correct {
 			o := Option{Correct: c}
+			text := fmt.Sprintf("Optie %d.%d.%d", position, qi+1, oi+1)
+			if k.kind == "truefalse" {
+				text = []string{"Juist", "Fout"}[oi]
+			}
 			err := db.Get(&o.ID, `INSERT INTO options (question_id, position, text, correct, explanation) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-				q.ID, oi+1, fmt.Sprintf("Optie %d.%d.%d", position, qi+1, oi+1), c, fmt.Sprintf("Uitleg bij optie %d.%d.%d", position, qi+1, oi+1))
+				q.ID, oi+1, text, c, fmt.Sprintf("Uitleg bij optie %d.%d.%d", position, qi+1, oi+1))
 			if err != nil {
 				t.Fatalf("create option: %v", err)
 			}
