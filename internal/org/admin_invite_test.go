@@ -34,7 +34,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 	if resp.Status != http.StatusOK {
 		t.Fatalf("invite: status %d, want 200 (%q)", resp.Status, resp.Flash())
 	}
-	if !resp.Contains("2 uitnodigingen verstuurd") {
+	if !resp.Contains("2 uitnodigingen klaargezet") {
 		t.Errorf("the report does not count 2 invitations")
 	}
 	var roles []string
