@@ -68,6 +68,10 @@ func (a *App) startJobs(ctx context.Context, cfg *config.Config, mailer *mail.Ma
 		return err
 	}
 	a.jobs = q
+	metrics.WatchJobs(func(ctx context.Context) (metrics.JobCounts, error) {
+		st, err := q.Stats(ctx)
+		return metrics.JobCounts{Queued: int64(st.Waiting + st.Running), Retrying: int64(st.Scheduled), Failed: int64(st.Failed)}, err
+	})
 	return nil
 }
 
