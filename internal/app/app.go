@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
+	"github.com/riverqueue/river"
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/authoring"
@@ -18,7 +19,9 @@ import (
 	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/feedback"
 	"nabij.be/leerplatform/internal/i18n"
+	"nabij.be/leerplatform/internal/jobs"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/metrics"
@@ -43,7 +46,37 @@ type App struct {
 	accounts *auth.Auth
 	listener *database.Listener
 	stop     context.CancelFunc // ends background work: the catalogue's change listener
+	jobs     *jobs.Queue
 }
+
+// startJobs runs the job queue's workers in this instance: every instance
+// works jobs, each job runs in one of them.
+func (a *App) startJobs(ctx context.Context, cfg *config.Config, mailer *mail.Mailer, accounts *auth.Auth) error {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, mailer.Worker())
+	river.AddWorker(workers, accounts.ResetWorker())
+	q, err := jobs.New(a.db.DB, workers, a.log, jobs.Options{
+		RetryBase: cfg.JobRetryBase, RescueAfter: cfg.JobRescueAfter, MaxAttempts: cfg.JobMaxAttempts,
+	})
+	if err != nil {
+		return err
+	}
+	mailer.UseQueue(q)
+	accounts.UseQueue(q)
+	// Not ended by a.stop: Close stops the queue gracefully instead.
+	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	a.jobs = q
+	metrics.WatchJobs(func(ctx context.Context) (metrics.JobCounts, error) {
+		st, err := q.Stats(ctx)
+		return metrics.JobCounts{Queued: int64(st.Waiting + st.Running), Retrying: int64(st.Scheduled), Failed: int64(st.Failed)}, err
+	})
+	return nil
+}
+
+// Jobs is the platform's job queue (its Stats are for metrics).
+func (a *App) Jobs() *jobs.Queue { return a.jobs }
 
 // New builds the platform's router. Templates and assets are parsed here,
 // once; a broken template fails the boot.
@@ -90,16 +123,22 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		web.Language(),
 		flash,
 	)
-	mailer, err := mail.New(db, cfg.SMTPURL, cfg.MailFrom, log)
-	if err != nil {
-		return nil, err
+	var transport *mail.Transport // nil: mail stays in the outbox
+	if cfg.SMTPURL != "" {
+		if transport, err = mail.NewTransport(cfg.SMTPURL, cfg.MailFrom, cfg.MailReplyTo); err != nil {
+			return nil, err
+		}
 	}
+	mailer := mail.New(db, transport, log)
 	certNames, err := certificate.NewRenderer()
 	if err != nil {
 		return nil, err
 	}
 	accounts := auth.New(db, render, cfg, mailer, certNames, log)
 	a.accounts = accounts
+	if err := a.startJobs(ctx, cfg, mailer, accounts); err != nil {
+		return nil, err
+	}
 	e.Use(accounts.Session()) // before every route: it identifies the person
 	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	e.GET("/readyz", a.ready)
@@ -123,12 +162,15 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	accounts.Routes(e)
 	orgs := org.New(db, render, cfg, mailer, accounts, log)
 	orgs.Routes(e)
+	feedback.New(db, render).Routes(e)
 	singleSignOn := sso.New(db, render, cfg, accounts, log)
 	singleSignOn.Routes(e)
 	accounts.UseSingleSignOn(singleSignOn)
 	org.UseSingleSignOn(orgs, singleSignOn)
 	authoring.New(db, render, a.markdown).Routes(e)
-	report.New(report.NewStore(db), render).Routes(e)
+	reports := report.New(report.NewStore(db), render)
+	reports.CacheDashboards(cfg.CacheMaxAge) // figures at most report.DashboardMaxAge old
+	reports.Routes(e)
 	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
 
 	// In-memory caches of content, sessions and done lessons, kept in step
@@ -160,8 +202,18 @@ func (a *App) SyncCaches(ctx context.Context) error { return a.listener.Sync(ctx
 // Accounts is the accounts capability, for tests and measurements.
 func (a *App) Accounts() *auth.Auth { return a.accounts }
 
-// Close stops the platform's background work.
-func (a *App) Close() { a.stop() }
+// Close stops the platform's background work. Running jobs get a few
+// seconds to finish; the rest run again later, here or elsewhere.
+func (a *App) Close() {
+	a.stop()
+	if a.jobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.jobs.Stop(ctx); err != nil {
+			a.log.Warn("jobs: stop", "error", err.Error())
+		}
+	}
+}
 
 // Handler returns the platform's HTTP handler, with protection against
 // cross-origin requests applied once, to every unsafe method, and text

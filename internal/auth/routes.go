@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/config"
+	"nabij.be/leerplatform/internal/jobs"
 	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
 )
@@ -31,6 +32,7 @@ type Auth struct {
 	render   *web.Renderer
 	cfg      *config.Config
 	mail     mail.Sender
+	jobs     *jobs.Queue
 	names    NameChecker
 	sso      SingleSignOn // nil: passwords only
 	log      *slog.Logger

@@ -299,6 +299,11 @@ func (a *Authoring) preview(c *gin.Context) {
 		base = mediaBase(slug)
 	}
 	html, err := a.md.Render(body, base)
+	var limit *content.LimitError
+	if errors.As(err, &limit) { // beyond the bounds of a lesson: say which, in Dutch
+		c.String(http.StatusUnprocessableEntity, limit.Error())
+		return
+	}
 	if err != nil {
 		a.fail(c, err)
 		return

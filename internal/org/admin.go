@@ -12,7 +12,7 @@ import (
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/database"
-	"nabij.be/leerplatform/internal/mail"
+	"nabij.be/leerplatform/internal/feedback"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -23,6 +23,8 @@ type adminIndexData struct {
 	SSOExpiring   any // the client secrets about to expire; see SingleSignOn
 	OrgName       string
 	Error         string
+	Feedback      []feedback.Message // the newest messages of the accessibility statement's form
+	FeedbackTotal int
 }
 
 func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
@@ -41,6 +43,10 @@ func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
 			o.render.Error(c, http.StatusInternalServerError, err)
 			return
 		}
+	}
+	if data.Feedback, data.FeedbackTotal, err = feedback.Latest(ctx, o.db, 20); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
 	}
 	data.Roles = allRoles
 	o.render.HTML(c, status, "admin/index", tr(c, "org.admin.title"), data)
@@ -244,7 +250,7 @@ func (o *Org) adminInvite(c *gin.Context) {
 		again(tr(c, "org.invite.empty"))
 		return
 	}
-	results, err := o.inviter.Invite(ctx, id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
+	results, err := o.inviter.Invite(ctx, web.Lang(c), id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
 	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
@@ -386,13 +392,4 @@ func (o *Org) adminSetActive(c *gin.Context) {
 		key = "org.admin.activated"
 	}
 	web.Redirect(c, backFor(p, orgID), "ok", tr(c, key, p.Email))
-}
-
-func (o *Org) adminMail(c *gin.Context) {
-	es, err := mail.Outbox(c.Request.Context(), o.db, 200)
-	if err != nil {
-		o.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	o.render.HTML(c, http.StatusOK, "admin/mail", tr(c, "org.mail.title"), es)
 }
