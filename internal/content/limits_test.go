@@ -142,3 +142,26 @@ func TestCourseImportRefusesHugeLesson(t *testing.T) {
 		t.Errorf("problems %v, want one for 01-les.md about its size", ps)
 	}
 }
+
+// TestRenderRemembersRecentResults: the editor shows an unchanged draft's
+// preview on every visit; the second rendering of the same text comes from
+// memory, and another media base is another result.
+func TestRenderRemembersRecentResults(t *testing.T) {
+	r := NewRenderer()
+	src := "## Kop\n\nTekst met ![schema](media/a.png).\n"
+	first, err := r.Render(src, "/media/m/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := r.Render(src, "/media/m/")
+	if err != nil || again != first {
+		t.Fatalf("second render = %q, %v; want the first %q", again, err, first)
+	}
+	if n := r.recent.Len(); n != 1 {
+		t.Errorf("%d results remembered after rendering one text twice, want 1", n)
+	}
+	other, _ := r.Render(src, "/media/n/")
+	if other == first || !strings.Contains(other, "/media/n/a.png") {
+		t.Errorf("render with another media base = %q", other)
+	}
+}
