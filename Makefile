@@ -74,3 +74,10 @@ soak:
 	@scripts/deps.sh
 	@url="$(db_url)"; \
 	DATABASE_URL="$$url" $(GO) test -tags soak -count=1 -timeout 60m -v -run 'Soak|Restart|SIGTERM|Nginx' ./internal/e2e/
+
+## backup-check: seed a database, pg_dump it, restore it into a fresh one, start the platform
+##               on the copy and check people, progress and certificates (scripts/backup-check.sh)
+.PHONY: backup-check
+backup-check:
+	@url="$(db_url)"; \
+	DATABASE_URL="$$url" scripts/backup-check.sh

@@ -4,8 +4,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"io/fs"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,16 +40,12 @@ type quizStats struct {
 	keyedShortest int   // single questions whose keyed option is the shortest
 }
 
-// checkQuizRules checks a module's quiz against the rules; with strict off it
-// only measures.
-func checkQuizRules(t *testing.T, m content.Module, strict bool) quizStats {
+// checkQuizRules checks a module's quiz against the rules and returns what
+// it measured.
+func checkQuizRules(t *testing.T, m content.Module) quizStats {
 	t.Helper()
 	var st quizStats
-	errorf := func(format string, args ...any) {
-		if strict {
-			t.Errorf(m.Slug+": "+format, args...)
-		}
-	}
+	errorf := func(format string, args ...any) { t.Errorf(m.Slug+": "+format, args...) }
 	tf, singles := 0, 0
 	for _, q := range m.Quiz.Questions {
 		for j, o := range q.Options {
@@ -122,8 +120,8 @@ var (
 	fontSizeAttr = regexp.MustCompile(`^\s*([0-9.]+)(px)?\s*$`)
 )
 
-// checkModuleRules checks a rewritten module's prose, study time, sources,
-// downloads and diagrams.
+// checkModuleRules checks a module's prose, study time, sources, downloads
+// and diagrams.
 func checkModuleRules(t *testing.T, r *content.Renderer, m content.Module, short, sentences int, avg float64) {
 	t.Helper()
 	if avg < minAvgSentence || avg > maxAvgSentence {
@@ -272,4 +270,69 @@ func TestLessonFigures(t *testing.T) {
 			t.Logf("%-58s %4d words, %4.1f words/sentence, %2d short, %2d min (reading %d)", l.File, n, float64(proseWords(text))/float64(max(len(ss), 1)), short, l.Minutes, int(math.Ceil(float64(n)/readingWordsPerMinute)))
 		}
 	}
+}
+
+// houseStyle maps a variant the curriculum no longer uses to the term it
+// uses instead (issue 15: one house style for term pairs that varied).
+var houseStyle = map[string]string{
+	`beeldbel\w*`:                   "videobellen",
+	`aan het roer`:                  "aan het stuur",
+	`loonbrie\w*`:                   "loonfiche",
+	`Teleonthaal`:                   "Tele-Onthaal",
+	`cliëntgericht\w*`:              "klantgericht",
+	`van aangezicht tot aangezicht`: "face-to-face",
+	`gesprek in het echt`:           "face-to-face gesprek",
+	`onthaalbureau\w*`:              "Agentschap Integratie en Inburgering",
+	`privacyverantwoordelijke`:      "functionaris voor gegevensbescherming",
+}
+
+// caseFiles bounds how many files may name a case: a case is told once and
+// referred to elsewhere.
+var caseFiles = map[string]int{`\bMahmoud\b`: 2, `\bAn\b`: 5}
+
+// TestHouseStyleAndRepetition keeps the terms in one house style and the
+// recurring points in one place each.
+func TestHouseStyleAndRepetition(t *testing.T) {
+	texts := map[string]string{}
+	err := fs.WalkDir(courses.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".txt")) {
+			return err
+		}
+		b, err := fs.ReadFile(courses.FS, p)
+		texts[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for variant, term := range houseStyle {
+		re := regexp.MustCompile(`(?i)` + variant)
+		for p, s := range texts {
+			if m := re.FindString(s); m != "" {
+				t.Errorf("%s: %q, house style is %q", p, m, term)
+			}
+		}
+	}
+	for name, limit := range caseFiles {
+		re := regexp.MustCompile(name)
+		var in []string
+		for p, s := range texts {
+			if re.MatchString(s) {
+				in = append(in, p)
+			}
+		}
+		sort.Strings(in)
+		if len(in) > limit {
+			t.Errorf("%s appears in %d files, want at most %d (tell the case once, refer to it elsewhere): %v", name, len(in), limit, in)
+		}
+		t.Logf("%s in %d files: %v", name, len(in), in)
+	}
+	besparing := 0
+	for _, s := range texts {
+		besparing += len(regexp.MustCompile(`(?i)geen besparing`).FindAllString(s, -1))
+	}
+	if besparing > 4 {
+		t.Errorf("\"geen besparing\" appears %d times, want at most 4 (module 5 holds the point)", besparing)
+	}
+	t.Logf("\"geen besparing\": %d times", besparing)
 }

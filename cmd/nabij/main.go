@@ -35,6 +35,7 @@ Usage:
   nabij org sso --org NAME --issuer URL --client-id ID --client-secret-file FILE --domains a.be,b.be
                 [--manager-claim NAME=VALUE] [--team-claim NAME] [--secret-expires YYYY-MM-DD] [--sso-only] | --off
                               sign the organisation's people in through its OpenID Connect provider (README: Single sign-on)
+  nabij healthcheck           exit 0 when this machine's server answers /healthz (for a container's HEALTHCHECK)
   nabij certificate sample --name N --out FILE.pdf [--title T] [--org O]
                               render a sample certificate, without a database, to check the layout
 
@@ -69,6 +70,8 @@ func main() {
 		err = demo(ctx, log, args)
 	case "org":
 		err = orgCommand(ctx, log, args, os.Stdout)
+	case "healthcheck":
+		err = healthcheck(ctx)
 	case "certificate":
 		err = certificateCommand(args, os.Stdout)
 	case "help", "-h", "--help":

@@ -19,6 +19,7 @@ import (
 	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/jobs"
 	"nabij.be/leerplatform/internal/metrics"
 	"nabij.be/leerplatform/internal/web"
 	"nabij.be/leerplatform/migrations"
@@ -51,7 +52,11 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		if len(done) > 0 {
+		river, err := jobs.Migrate(ctx, db.DB)
+		if err != nil {
+			return err
+		}
+		if done = append(done, river...); len(done) > 0 {
 			log.Info("migrated", "applied", strings.Join(done, ","))
 		}
 	} else {
@@ -61,6 +66,13 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		}
 		if len(pending) > 0 {
 			return fmt.Errorf("the database schema is out of date (%d migrations pending, first %s): run `nabij migrate` or set MIGRATE_ON_START=true", len(pending), pending[0].Name)
+		}
+		river, err := jobs.Pending(ctx, db.DB)
+		if err != nil {
+			return err
+		}
+		if river != "" {
+			return fmt.Errorf("the job queue's tables are out of date (%s): run `nabij migrate` or set MIGRATE_ON_START=true", river)
 		}
 	}
 	if cfg.ImportOnStart {
@@ -136,7 +148,11 @@ func migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if len(done) == 0 {
+	river, err := jobs.Migrate(ctx, db.DB)
+	if err != nil {
+		return err
+	}
+	if done = append(done, river...); len(done) == 0 {
 		fmt.Println("the schema is up to date")
 	}
 	for _, d := range done {

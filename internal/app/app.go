@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
+	"github.com/riverqueue/river"
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/authoring"
@@ -20,6 +21,7 @@ import (
 	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/feedback"
 	"nabij.be/leerplatform/internal/i18n"
+	"nabij.be/leerplatform/internal/jobs"
 	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/metrics"
@@ -42,8 +44,35 @@ type App struct {
 	engine   *gin.Engine
 	catalog  *catalog.Catalog
 	accounts *auth.Auth
+	listener *database.Listener
 	stop     context.CancelFunc // ends background work: the catalogue's change listener
+	jobs     *jobs.Queue
 }
+
+// startJobs runs the job queue's workers in this instance: every instance
+// works jobs, each job runs in one of them.
+func (a *App) startJobs(ctx context.Context, cfg *config.Config, mailer *mail.Mailer, accounts *auth.Auth) error {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, mailer.Worker())
+	river.AddWorker(workers, accounts.ResetWorker())
+	q, err := jobs.New(a.db.DB, workers, a.log, jobs.Options{
+		RetryBase: cfg.JobRetryBase, RescueAfter: cfg.JobRescueAfter, MaxAttempts: cfg.JobMaxAttempts,
+	})
+	if err != nil {
+		return err
+	}
+	mailer.UseQueue(q)
+	accounts.UseQueue(q)
+	// Not ended by a.stop: Close stops the queue gracefully instead.
+	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	a.jobs = q
+	return nil
+}
+
+// Jobs is the platform's job queue (its Stats are for metrics).
+func (a *App) Jobs() *jobs.Queue { return a.jobs }
 
 // New builds the platform's router. Templates and assets are parsed here,
 // once; a broken template fails the boot.
@@ -61,6 +90,17 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	a.stop = stop
 
+	flashKey, err := database.Secret(ctx, db, "flash")
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	flash, err := web.Flash(flashKey, cfg.SecureCookies)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+
 	e := gin.New()
 	e.HandleMethodNotAllowed = false
 	e.RemoveExtraSlash = true
@@ -77,17 +117,24 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		web.BodyLimit(render, cfg.MaxBodyBytes),
 		web.ValidRequest(render),
 		web.Language(),
+		flash,
 	)
-	mailer, err := mail.New(db, cfg.SMTPURL, cfg.MailFrom, log)
-	if err != nil {
-		return nil, err
+	var transport *mail.Transport // nil: mail stays in the outbox
+	if cfg.SMTPURL != "" {
+		if transport, err = mail.NewTransport(cfg.SMTPURL, cfg.MailFrom, cfg.MailReplyTo); err != nil {
+			return nil, err
+		}
 	}
+	mailer := mail.New(db, transport, log)
 	certNames, err := certificate.NewRenderer()
 	if err != nil {
 		return nil, err
 	}
 	accounts := auth.New(db, render, cfg, mailer, certNames, log)
 	a.accounts = accounts
+	if err := a.startJobs(ctx, cfg, mailer, accounts); err != nil {
+		return nil, err
+	}
 	e.Use(accounts.Session()) // before every route: it identifies the person
 	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	e.GET("/readyz", a.ready)
@@ -127,6 +174,8 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	accounts.Subscribe(listener)
 	lessons.CacheDoneLessons(listener, cfg.CacheMaxAge)
 	listener.Run(ctx, cfg.DatabaseURL, log)
+	a.listener = listener
+	go accounts.RunCleanUp(ctx)
 
 	e.NoRoute(func(c *gin.Context) { render.Error(c, http.StatusNotFound, nil) })
 	a.engine = e
@@ -140,11 +189,29 @@ func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
 // InvalidateContent drops this instance's in-memory catalogue.
 func (a *App) InvalidateContent() { a.catalog.Invalidate() }
 
-// Close stops the platform's background work.
-func (a *App) Close() { a.stop() }
+// SyncCaches returns once this instance's caches have heard every change
+// committed before the call (see database.Listener.Sync).
+func (a *App) SyncCaches(ctx context.Context) error { return a.listener.Sync(ctx, a.db) }
+
+// Accounts is the accounts capability, for tests and measurements.
+func (a *App) Accounts() *auth.Auth { return a.accounts }
+
+// Close stops the platform's background work. Running jobs get a few
+// seconds to finish; the rest run again later, here or elsewhere.
+func (a *App) Close() {
+	a.stop()
+	if a.jobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.jobs.Stop(ctx); err != nil {
+			a.log.Warn("jobs: stop", "error", err.Error())
+		}
+	}
+}
 
 // Handler returns the platform's HTTP handler, with protection against
-// cross-origin requests applied once, to every unsafe method.
+// cross-origin requests applied once, to every unsafe method, and text
+// answers compressed for browsers that accept it.
 func (a *App) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +219,7 @@ func (a *App) Handler() http.Handler {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte("Geweigerd: dit formulier kwam niet van deze website (cross-origin request).\n")) //nolint:errcheck
 	}))
-	return cop.Handler(headAsGet(a.engine))
+	return web.Compress(cop.Handler(headAsGet(a.engine)))
 }
 
 // headAsGet answers HEAD as GET, which gin does not do by itself. The

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -95,10 +96,10 @@ func start(t testing.TB, db *sqlx.DB, dbURL string, configure func(*config.Confi
 		SecureCookies: false, MaxBodyBytes: 10 << 20, MaxDBConnections: 10,
 		SessionIdle: 2 * 3600e9, SessionAbsolute: 12 * 3600e9, ShutdownTimeout: 5e9,
 		MailFrom: "test <test@localhost>",
-		// Tests write content through stores as well as through pages;
-		// with no cache every page shows those writes at once. The cache
-		// has tests of its own that turn it on.
-		CacheMaxAge: 0,
+		// As in production (CACHE_MAX_AGE's default): the caches are on.
+		// A test that writes to the database directly calls SyncCaches
+		// before it reads a page.
+		CacheMaxAge: 30 * time.Second,
 	}
 	if configure != nil {
 		configure(cfg)
@@ -121,6 +122,17 @@ func start(t testing.TB, db *sqlx.DB, dbURL string, configure func(*config.Confi
 	e.Server.Start()
 	t.Cleanup(e.Server.Close)
 	return e
+}
+
+// SyncCaches waits until the instance's caches have heard of every change
+// committed so far, as they will within moments in production.
+func (e *Env) SyncCaches() {
+	e.T.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.App.SyncCaches(ctx); err != nil {
+		e.T.Fatalf("sync caches: %v", err)
+	}
 }
 
 // URL returns the absolute URL of path.

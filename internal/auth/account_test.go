@@ -2,16 +2,15 @@ package auth_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"nabij.be/leerplatform/internal/apptest"
 	"nabij.be/leerplatform/internal/auth"
-	"nabij.be/leerplatform/internal/config"
 )
 
 func TestSessionFixationImpossible(t *testing.T) {
@@ -62,94 +61,21 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	}
 }
 
-func TestThrottlingEngages(t *testing.T) {
-	env := apptest.New(t)
-	org := env.CreateOrg("OCMW Testdorp")
-	_, pw := env.CreateUser(org, "learner", "an@testdorp.example", "An Peeters")
-	c := env.Client()
-	var last *apptest.Response
-	for i := 0; i < 6; i++ {
-		last = c.PostForm("/aanmelden", url.Values{"email": {"an@testdorp.example"}, "wachtwoord": {"fout wachtwoord " + string(rune('a'+i))}})
-	}
-	if last.Status != http.StatusTooManyRequests {
-		t.Fatalf("6th wrong password: status %d, want 429 (%q)", last.Status, last.Flash())
-	}
-	// Even the right password waits now; the page says how long.
-	resp := c.PostForm("/aanmelden", url.Values{"email": {"an@testdorp.example"}, "wachtwoord": {pw}})
-	if resp.Status != http.StatusTooManyRequests || !strings.Contains(resp.Flash(), "seconden") {
-		t.Fatalf("right password while throttled: status %d %q, want 429 asking to wait", resp.Status, resp.Flash())
-	}
-	if resp.Header.Get("Retry-After") == "" {
-		t.Errorf("no Retry-After header while throttled")
-	}
-	// An unknown address gets the same treatment (no hint that it exists).
-	c2 := env.Client()
-	for i := 0; i < 6; i++ {
-		last = c2.PostForm("/aanmelden", url.Values{"email": {"niemand@testdorp.example"}, "wachtwoord": {"fout"}})
-	}
-	if last.Status != http.StatusTooManyRequests {
-		t.Errorf("unknown address after 6 failures: status %d, want 429", last.Status)
-	}
-	// The delay is short and passes: no lock-out. Pretend a minute passed.
-	env.DB.MustExec(`UPDATE login_failures SET last_failure_at = last_failure_at - interval '61 seconds'`)
-	c.Login("an@testdorp.example", pw)
-}
-
-// The address's own limit: one address that tries many accounts, each only
-// once, is slowed down although no account reaches its own limit. Another
-// address is not; and a forged X-Forwarded-For does not escape the limit
-// unless the request came through a trusted proxy.
-func TestThrottlingPerIPAddress(t *testing.T) {
-	db, dbURL := apptest.NewCurriculumDB(t)
-	env := apptest.NewWithConfig(t, db, dbURL, func(c *config.Config) { c.TrustedProxies = []string{"10.9.9.9"} })
-	org := env.CreateOrg("OCMW Testdorp")
-	_, pw := env.CreateUser(org, "learner", "an@testdorp.example", "An Peeters")
-	c := env.Client()
-	try := func(email, password, forwardedFor string) *apptest.Response {
-		form := url.Values{"email": {email}, "wachtwoord": {password}}
-		req, _ := http.NewRequest(http.MethodPost, env.URL("/aanmelden"), strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		if forwardedFor != "" {
-			req.Header.Set("X-Forwarded-For", forwardedFor)
-		}
-		return c.Do(req)
-	}
-	var last *apptest.Response
-	for i := range 21 {
-		// A new account each time, and a new forged address each time.
-		last = try(fmt.Sprintf("gok%d@testdorp.example", i), "fout wachtwoord", fmt.Sprintf("203.0.113.%d", i))
-		if i < 20 && last.Status != http.StatusUnprocessableEntity {
-			t.Fatalf("failure %d from one address: status %d, want 422 (%q)", i+1, last.Status, last.Flash())
-		}
-	}
-	if last.Status != http.StatusTooManyRequests {
-		t.Fatalf("21st failure from one address, each on another account: status %d, want 429 (%q)", last.Status, last.Flash())
-	}
-	// The rightful person on that address waits too, though their own
-	// account never failed; the page says how long.
-	resp := try("an@testdorp.example", pw, "198.51.100.7")
-	if resp.Status != http.StatusTooManyRequests || !strings.Contains(resp.Flash(), "seconden") || resp.Header.Get("Retry-After") == "" {
-		t.Fatalf("good login from the throttled address: status %d %q Retry-After %q, want 429 asking to wait", resp.Status, resp.Flash(), resp.Header.Get("Retry-After"))
-	}
-	var accounts, addresses int
-	env.DB.Get(&accounts, `SELECT count(*) FROM login_failures WHERE key LIKE 'account:%' AND failures > 1`)
-	env.DB.Get(&addresses, `SELECT count(*) FROM login_failures WHERE key LIKE 'ip:%'`)
-	if accounts != 0 || addresses != 1 {
-		t.Errorf("accounts with more than one failure = %d, addresses counted = %d; want 0 and 1 (the forged X-Forwarded-For is ignored)", accounts, addresses)
-	}
-	// Another address is not slowed down: move this one's failures to
-	// another key and log in.
-	env.DB.MustExec(`UPDATE login_failures SET key = 'ip:192.0.2.1' WHERE key LIKE 'ip:%'`)
-	c.Login("an@testdorp.example", pw)
-}
-
 var linkRe = regexp.MustCompile(`/wachtwoord-herstellen/[A-Za-z0-9_-]+`)
 
+// resetLink waits for the reset mail to email (a job writes it, right
+// after the request) and returns its link.
 func resetLink(t *testing.T, env *apptest.Env, email string) string {
 	t.Helper()
 	var body string
-	if err := env.DB.Get(&body, `SELECT body FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1`, email); err != nil {
-		t.Fatalf("no mail to %s in the outbox: %v", email, err)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := env.DB.Get(&body, `SELECT body FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1`, email)
+		if err == nil && linkRe.MatchString(body) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no mail to %s in the outbox after 10 s: %v", email, err)
+		}
 	}
 	link := linkRe.FindString(body)
 	if link == "" {

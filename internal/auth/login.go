@@ -68,33 +68,44 @@ func (a *Auth) login(c *gin.Context) {
 		fail(http.StatusUnprocessableEntity, "auth.login.failed")
 		return
 	}
-	ip := c.ClientIP()
-	wait, err := a.throttle.Wait(ctx, ip, email)
-	if err != nil {
-		a.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	if wait > 0 {
-		c.Header("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
-		fail(http.StatusTooManyRequests, "auth.login.throttled", int(math.Ceil(wait.Seconds())))
-		return
-	}
 	acc, err := a.store.AccountByEmail(ctx, email)
 	if err != nil && !errors.Is(err, database.ErrNotFound) {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	ok := false
-	if acc != nil && acc.PasswordHash != nil {
-		ok = VerifyPassword(password, *acc.PasswordHash) && acc.Active
-	} else {
-		// Same work, same answer for an unknown address.
-		VerifyPassword(password, dummyHash)
-	}
-	if !ok {
-		if err := a.throttle.Fail(ctx, ip, email); err != nil {
-			a.log.Error("login throttle", "request_id", web.RequestID(c), "error", err.Error())
+	// A browser that signed in to this account before has its own budget;
+	// others share the account's and the address's.
+	var device []byte
+	keys := loginKeys(c.ClientIP(), email)
+	if acc != nil {
+		if device, err = a.knownDevice(c, acc.ID); err != nil {
+			a.render.Error(c, http.StatusInternalServerError, err)
+			return
 		}
+		if device != nil {
+			keys = []string{deviceKey(device)}
+		}
+	}
+	var hash *string
+	if acc != nil && acc.Active {
+		hash = acc.PasswordHash
+	}
+	outcome, wait, err := a.checkPassword(ctx, keys, password, hash)
+	if err != nil {
+		a.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	switch outcome {
+	case checkBusy:
+		c.Header("Retry-After", "2")
+		fail(http.StatusServiceUnavailable, "auth.busy")
+		return
+	case checkThrottled:
+		c.Header("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
+		data.Error = waitMessage(lang, wait)
+		a.render.HTML(c, http.StatusTooManyRequests, "auth/login", tr(lang, "auth.login.title"), data)
+		return
+	case checkWrong:
 		fail(http.StatusUnprocessableEntity, "auth.login.failed")
 		return
 	}
@@ -107,8 +118,17 @@ func (a *Auth) login(c *gin.Context) {
 		fail(http.StatusForbidden, "auth.login.sso_only")
 		return
 	}
-	if err := a.throttle.Succeed(ctx, email); err != nil {
+	// The person's own attempts are forgiven; the address's count stays, so
+	// that one valid account cannot reset an attacker's address.
+	clear := []string{accountKey(email)}
+	if device != nil {
+		clear = append(clear, deviceKey(device))
+	}
+	if err := a.throttle.clear(ctx, clear...); err != nil {
 		a.log.Error("login throttle", "request_id", web.RequestID(c), "error", err.Error())
+	}
+	if err := a.rememberDevice(ctx, c, acc.ID, device); err != nil {
+		a.log.Error("login device", "request_id", web.RequestID(c), "error", err.Error())
 	}
 	// A new token at every login: a session id planted before login is
 	// never promoted. A session this browser already had ends.

@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"nabij.be/leerplatform/internal/apptest"
 	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/config"
 )
 
 func sessionCookie(t *testing.T, env *apptest.Env, c *apptest.Client) string {
@@ -80,21 +82,53 @@ func TestRequireUserRedirectsGuest(t *testing.T) {
 	}
 }
 
+// TestSessionTimeouts runs with short timeouts and the caches on, as
+// production runs: a session cached by the instance must still end when it
+// is idle too long, at its absolute end, and when the person is deactivated.
 func TestSessionTimeouts(t *testing.T) {
-	env := apptest.New(t)
+	db, u := apptest.NewCurriculumDB(t)
+	env := apptest.NewWithConfig(t, db, u, func(c *config.Config) { c.SessionIdle = 4 * time.Second })
 	org := env.CreateOrg("OCMW Testdorp")
 	_, pw := env.CreateUser(org, "learner", "an@testdorp.example", "An Peeters")
-	for _, tc := range []struct{ name, sql string }{
-		{"idle", `UPDATE sessions SET last_seen_at = now() - interval '2 hours 1 minute'`},
-		{"absolute", `UPDATE sessions SET expires_at = now() - interval '1 second'`},
-		{"deactivated", `UPDATE users SET active = false`},
-	} {
-		c := env.Client()
-		c.Login("an@testdorp.example", pw)
-		env.DB.MustExec(tc.sql)
-		if resp := c.Get("/profiel"); resp.URL.Path != "/aanmelden" {
-			t.Errorf("%s: still signed in (at %s), want the login page", tc.name, resp.URL.Path)
+	signedIn := func(c *apptest.Client) bool { return c.Get("/profiel").URL.Path == "/profiel" }
+
+	idle := env.Client()
+	idle.Login("an@testdorp.example", pw)
+	if !signedIn(idle) {
+		t.Fatal("not signed in right after login")
+	}
+	// In use every 1.5 s, the session outlives its idle timeout...
+	for range 3 {
+		time.Sleep(1500 * time.Millisecond)
+		if !signedIn(idle) {
+			t.Fatal("session in use ended before its absolute end")
 		}
-		env.DB.MustExec(`UPDATE users SET active = true`)
+	}
+	// ...and left alone for longer than it, it ends, cached or not.
+	time.Sleep(4500 * time.Millisecond)
+	if signedIn(idle) {
+		t.Error("idle: still signed in after 4.5 s without a request, idle timeout 4 s")
+	}
+
+	short := apptest.NewWithConfig(t, db, u, func(c *config.Config) { c.SessionAbsolute = 3 * time.Second })
+	absolute := short.Client()
+	absolute.Login("an@testdorp.example", pw)
+	for range 4 {
+		time.Sleep(time.Second)
+		signedIn(absolute)
+	}
+	if signedIn(absolute) {
+		t.Error("absolute: still signed in 4 s after login, absolute end 3 s")
+	}
+
+	deactivated := env.Client()
+	deactivated.Login("an@testdorp.example", pw)
+	if !signedIn(deactivated) {
+		t.Fatal("not signed in right after login")
+	}
+	env.DB.MustExec(`UPDATE users SET active = false`)
+	env.SyncCaches()
+	if signedIn(deactivated) {
+		t.Error("deactivated: still signed in")
 	}
 }

@@ -19,3 +19,16 @@ func (a *Auth) CheckName(lang, name string) string {
 	}
 	return ""
 }
+
+// bidiControl reports whether r reorders the text around it (an override
+// such as U+202E makes "gnirts" read as "string"): a name never needs one,
+// and on a certificate or in a list it would disguise the name.
+func bidiControl(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	case r == 0x200E, r == 0x200F, r == 0x061C:
+		return true
+	}
+	return false
+}

@@ -33,17 +33,24 @@ func (a *Auth) changePassword(c *gin.Context) {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	if acc.PasswordHash == nil || !VerifyPassword(current, *acc.PasswordHash) {
-		fail("current", "auth.password.wrong_current")
-		return
-	}
 	if err := CheckPassword(next); err != nil {
 		fail("new", PasswordMessage(err))
+		return
+	}
+	ok, err := a.checkCurrentPassword(c, v.UserID, current, acc.PasswordHash, func(status int, msg string) {
+		a.render.HTML(c, status, "auth/password", tr(lang, "auth.password.title"), passwordData{Error: msg, ErrorField: "current"})
+	})
+	if err != nil {
+		a.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if !ok {
 		return
 	}
 	if err := SetPassword(ctx, a.db, v.UserID, next, v.SessionID); err != nil {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
+	a.Forget(v.UserID) // the other sessions end on this instance at once
 	web.Redirect(c, "/profiel", "ok", tr(lang, "auth.password.changed"))
 }

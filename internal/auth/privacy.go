@@ -92,7 +92,7 @@ func DeleteAccount(ctx context.Context, db *sqlx.DB, userID int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM mail_outbox WHERE lower(recipient) = lower($1)`, email); err != nil {
 			return fmt.Errorf("auth: delete mail of account %d: %w", userID, err)
 		}
-		return nil
+		return forgetPerson(ctx, tx, userID, email)
 	})
 }
 
@@ -105,15 +105,21 @@ func (a *Auth) deleteAccount(c *gin.Context) {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	if acc.PasswordHash == nil || !VerifyPassword(c.PostForm("wachtwoord"), *acc.PasswordHash) {
-		a.render.HTML(c, http.StatusUnprocessableEntity, "auth/privacy", tr(lang, "auth.privacy.title"),
-			deleteData{Error: tr(lang, "auth.password.wrong_current")})
+	ok, err := a.checkCurrentPassword(c, v.UserID, c.PostForm("wachtwoord"), acc.PasswordHash, func(status int, msg string) {
+		a.render.HTML(c, status, "auth/privacy", tr(lang, "auth.privacy.title"), deleteData{Error: msg})
+	})
+	if err != nil {
+		a.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	if !ok {
 		return
 	}
 	if err := DeleteAccount(ctx, a.db, v.UserID); err != nil {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
+	a.Forget(v.UserID)
 	a.clearCookie(c)
 	web.Redirect(c, "/", "ok", tr(lang, "auth.privacy.deleted"))
 }

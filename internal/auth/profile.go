@@ -42,7 +42,7 @@ func (a *Auth) checkName(name string) (string, []any) {
 		return "auth.profile.name_long", nil
 	}
 	for _, r := range name {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || bidiControl(r) {
 			return "auth.profile.name_control", nil
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/config"
+	"nabij.be/leerplatform/internal/jobs"
 	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
 )
@@ -27,9 +28,11 @@ type Auth struct {
 	store    *Store
 	sessions *Sessions
 	throttle *Throttle
+	hashes   *hashGate
 	render   *web.Renderer
 	cfg      *config.Config
 	mail     mail.Sender
+	jobs     *jobs.Queue
 	names    NameChecker
 	sso      SingleSignOn // nil: passwords only
 	log      *slog.Logger
@@ -39,7 +42,7 @@ type Auth struct {
 func New(db *sqlx.DB, render *web.Renderer, cfg *config.Config, mailer mail.Sender, names NameChecker, log *slog.Logger) *Auth {
 	return &Auth{
 		db: db, store: NewStore(db), sessions: NewSessions(db, cfg.SessionIdle, cfg.SessionAbsolute, cfg.CacheMaxAge),
-		throttle: NewThrottle(db), render: render, cfg: cfg, mail: mailer, names: names, log: log,
+		throttle: NewThrottle(db), hashes: newHashGate(0), render: render, cfg: cfg, mail: mailer, names: names, log: log,
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/memo"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -38,13 +39,24 @@ func HashToken(token string) []byte {
 // deactivating its person, is announced by the database at commit
 // (migration 006) and drops the copy on every instance within moments;
 // cacheAge bounds the delay should an announcement be missed while the
-// listener reconnects.
+// listener reconnects. A lookup that read the database before a session
+// ended is never kept after it (see memo.Ticket), and a cached session is
+// served only within the touch interval after the database last saw it, so
+// the idle timeout holds on every request.
 type Sessions struct {
 	db       *sqlx.DB
 	idle     time.Duration
 	absolute time.Duration
-	memo     *database.Memo[string, web.Viewer]
+	touch    time.Duration // how often a session in use is marked as seen
+	memo     *memo.Memo[string, cachedViewer]
 }
+
+// cachedViewer is a looked-up session as the memo keeps it.
+type cachedViewer struct{ web.Viewer }
+
+// maxCachedSessions bounds the session memo: about 400 bytes each, some
+// 4 MiB in all (see the memory budget in the README).
+const maxCachedSessions = 10_000
 
 // sessionChannel is the NOTIFY channel of migration 006 for sessions and
 // accounts; the payload is the user id.
@@ -53,7 +65,12 @@ const sessionChannel = "nabij_session"
 // NewSessions returns the session store with the idle and absolute timeouts
 // and the in-memory lifetime of a looked-up session (0: none).
 func NewSessions(db *sqlx.DB, idle, absolute, cacheAge time.Duration) *Sessions {
-	return &Sessions{db: db, idle: idle, absolute: absolute, memo: database.NewMemo[string, web.Viewer](cacheAge, 100_000)}
+	// Marking a session as seen at most once a minute spares writes; a
+	// short idle timeout needs it more often, or a session in use would
+	// look idle.
+	touch := min(time.Minute, idle/4)
+	return &Sessions{db: db, idle: idle, absolute: absolute, touch: touch,
+		memo: memo.New[string, cachedViewer](cacheAge, maxCachedSessions, nil)}
 }
 
 // Subscribe drops cached sessions of people whose sessions or account
@@ -77,6 +94,7 @@ func (s *Sessions) Create(ctx context.Context, userID int64) (string, error) {
 type viewerRow struct {
 	SessionID int64     `db:"session_id"`
 	ExpiresAt time.Time `db:"expires_at"`
+	SeenAgo   float64   `db:"seen_ago"` // seconds since the session was last marked as seen
 	UserID    int64     `db:"user_id"`
 	Name      string    `db:"full_name"`
 	Email     string    `db:"email"`
@@ -93,8 +111,9 @@ type viewerRow struct {
 func (s *Sessions) Lookup(ctx context.Context, token string) (*web.Viewer, error) {
 	hash := HashToken(token)
 	if v, ok := s.memo.Get(string(hash)); ok {
-		return &v, nil // a copy: handlers cannot change the cached one
+		return &v.Viewer, nil // a copy: handlers cannot change the cached one
 	}
+	ticket := s.memo.Begin()
 	var r viewerRow
 	err := s.db.GetContext(ctx, &r, `
 		WITH found AS (
@@ -103,15 +122,18 @@ func (s *Sessions) Lookup(ctx context.Context, token string) (*web.Viewer, error
 			  AND last_seen_at > now() - make_interval(secs => $2)
 		), touched AS (
 			UPDATE sessions SET last_seen_at = now()
-			FROM found WHERE sessions.id = found.id AND found.last_seen_at < now() - interval '1 minute'
+			FROM found WHERE sessions.id = found.id AND found.last_seen_at < now() - make_interval(secs => $3)
 		)
-		SELECT found.id AS session_id, found.expires_at, u.id AS user_id, u.full_name, u.email, u.role,
+		SELECT found.id AS session_id, found.expires_at,
+		       CASE WHEN found.last_seen_at < now() - make_interval(secs => $3) THEN 0
+		            ELSE extract(epoch FROM now() - found.last_seen_at)::float8 END AS seen_ago,
+		       u.id AS user_id, u.full_name, u.email, u.role,
 		       coalesce(u.organisation_id, 0) AS organisation_id, coalesce(o.name, '') AS organisation_name, u.lang
 		FROM found
 		JOIN users u ON u.id = found.user_id
 		LEFT JOIN organisations o ON o.id = u.organisation_id
 		WHERE u.active AND u.deleted_at IS NULL`,
-		hash, s.idle.Seconds())
+		hash, s.idle.Seconds(), s.touch.Seconds())
 	if err != nil {
 		return nil, database.NotFound(err)
 	}
@@ -119,7 +141,14 @@ func (s *Sessions) Lookup(ctx context.Context, token string) (*web.Viewer, error
 		UserID: r.UserID, SessionID: r.SessionID, Name: r.Name, Email: r.Email, Role: r.Role,
 		OrgID: r.OrgID, OrgName: r.OrgName, Lang: r.Lang,
 	}
-	s.memo.Put(string(hash), r.UserID, v, r.ExpiresAt)
+	// Served from memory only until the database must mark it as seen
+	// again, and never past its absolute end.
+	seenAt := time.Now().Add(-time.Duration(r.SeenAgo * float64(time.Second)))
+	notAfter := seenAt.Add(s.touch)
+	if r.ExpiresAt.Before(notAfter) {
+		notAfter = r.ExpiresAt
+	}
+	s.memo.Put(ticket, string(hash), r.UserID, cachedViewer{v}, notAfter)
 	return &v, nil
 }
 
@@ -145,6 +174,13 @@ func EndAll(ctx context.Context, db sqlx.ExecerContext, userID, keep int64) erro
 
 // Subscribe keeps the session cache in step with the database.
 func (a *Auth) Subscribe(l *database.Listener) { a.sessions.Subscribe(l) }
+
+// RunCleanUp removes ended login throttle windows and expired device
+// cookies every five minutes until ctx ends (see the README's privacy
+// section for the retention).
+func (a *Auth) RunCleanUp(ctx context.Context) {
+	a.throttle.RunCleanUp(ctx, 5*time.Minute, func(err error) { a.log.Warn("login clean-up", "error", err.Error()) })
+}
 
 // Forget drops this instance's cached sessions of a person at once, after a
 // change to their account that their next request must see; the other

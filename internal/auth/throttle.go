@@ -2,8 +2,11 @@ package auth
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
-	"math"
+	"net"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,93 +14,160 @@ import (
 	"github.com/lib/pq"
 )
 
-// Throttle slows down password guessing per IP address and per account with
-// a delay that grows with each failure. There is no hard lock-out: the
-// delay per account is capped low, so an attacker cannot keep the rightful
-// person out for long, while the cap per IP address is higher. Failures
-// older than the window are forgotten. Counts live in PostgreSQL, so all
-// instances share them.
+// Throttle limits password guessing. Every attempt is counted, in one
+// statement, before its password is hashed, so parallel guesses cannot
+// slip past the count. Each key has a budget of attempts per window that
+// starts with its first attempt; past the budget, attempts wait for the
+// window to end without a password being checked.
+//
+// Who is counted (OWASP's "device cookies"): a browser in which the person
+// signed in successfully before carries a device cookie, and its attempts
+// count only against that device's own budget. Other attempts count against
+// the account and against the address (IPv6 by /64). So failures from
+// elsewhere, however many, cannot keep a person out of the browser they
+// use, and a shared office address slows only browsers that never signed
+// in there. Counts live in PostgreSQL, shared by all instances.
 type Throttle struct {
 	db     *sqlx.DB
 	window time.Duration
-	rules  map[string]throttleRule
-}
-
-type throttleRule struct {
-	free int           // failures allowed without delay
-	max  time.Duration // longest delay
+	budget map[string]int // by key kind: attempts per window
 }
 
 // NewThrottle returns the login throttle with the platform's rules.
 func NewThrottle(db *sqlx.DB) *Throttle {
-	return &Throttle{db: db, window: 15 * time.Minute, rules: map[string]throttleRule{
-		// An office of social workers may share one address: be lenient.
-		"ip":      {free: 20, max: 5 * time.Minute},
-		"account": {free: 5, max: time.Minute},
+	return &Throttle{db: db, window: 15 * time.Minute, budget: map[string]int{
+		"account": 5,  // an account, from browsers it never signed in on
+		"ip":      30, // an address (or IPv6 /64), from such browsers; an office may share one
+		"device":  10, // one browser that signed in to the account before
+		"reauth":  5,  // current-password checks of a signed-in person
 	}}
 }
 
-// delay is how long to wait after n failures under rule r: nothing for the
-// free failures, then 1 s, 2 s, 4 s … up to r.max.
-func (r throttleRule) delay(n int) time.Duration {
-	if n < r.free {
-		return 0
+// addressKey is the throttle key of a client address: IPv4 whole, IPv6 by
+// its /64, which one subscriber usually holds entirely.
+func addressKey(ip string) string {
+	a := net.ParseIP(ip)
+	if a == nil {
+		return "ip:" + ip
 	}
-	d := time.Duration(math.Pow(2, float64(min(n-r.free, 20)))) * time.Second
-	return min(d, r.max)
+	if v4 := a.To4(); v4 != nil {
+		return "ip:" + v4.String()
+	}
+	return "ip:" + a.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-func throttleKeys(ip, email string) []string {
-	return []string{"ip:" + ip, "account:" + strings.ToLower(email)}
-}
+func accountKey(email string) string      { return "account:" + strings.ToLower(strings.TrimSpace(email)) }
+func deviceKey(hash []byte) string        { return "device:" + hex.EncodeToString(hash) }
+func reauthKey(userID int64) string       { return "reauth:" + strconv.FormatInt(userID, 10) }
+func loginKeys(ip, email string) []string { return []string{accountKey(email), addressKey(ip)} }
 
-// Wait returns how long the next attempt for ip and email must wait; zero
-// means it may go ahead.
-func (t *Throttle) Wait(ctx context.Context, ip, email string) (time.Duration, error) {
+// count records one attempt under each key and returns how long until every
+// key over its budget has a new window (zero: go ahead).
+func (t *Throttle) count(ctx context.Context, keys []string) (time.Duration, error) {
+	keys = slices.Clone(keys)
+	slices.Sort(keys) // one lock order for every statement: no deadlocks
+	keys = slices.Compact(keys)
 	var rows []struct {
 		Key      string  `db:"key"`
-		Failures int     `db:"failures"`
-		Age      float64 `db:"age"`
+		Attempts int     `db:"attempts"`
+		Left     float64 `db:"left"`
 	}
 	err := t.db.SelectContext(ctx, &rows, `
-		SELECT key, failures, extract(epoch FROM now() - last_failure_at)::float8 AS age
-		FROM login_failures
-		WHERE key = ANY($1) AND last_failure_at > now() - make_interval(secs => $2)`,
-		pq.Array(throttleKeys(ip, email)), t.window.Seconds())
+		INSERT INTO login_failures AS f (key, attempts, last_attempt_at, window_start)
+		SELECT k, 1, now(), now() FROM unnest($1::text[]) AS k
+		ON CONFLICT (key) DO UPDATE SET
+			attempts = CASE WHEN f.window_start <= now() - make_interval(secs => $2) THEN 1 ELSE f.attempts + 1 END,
+			window_start = CASE WHEN f.window_start <= now() - make_interval(secs => $2) THEN now() ELSE f.window_start END,
+			last_attempt_at = now()
+		RETURNING key, attempts, extract(epoch FROM window_start + make_interval(secs => $2) - now())::float8 AS left`,
+		pq.Array(keys), t.window.Seconds())
 	if err != nil {
 		return 0, fmt.Errorf("auth: throttle: %w", err)
 	}
 	var wait time.Duration
 	for _, r := range rows {
 		kind, _, _ := strings.Cut(r.Key, ":")
-		left := t.rules[kind].delay(r.Failures) - time.Duration(r.Age*float64(time.Second))
-		wait = max(wait, left)
+		if r.Attempts > t.budget[kind] {
+			wait = max(wait, time.Duration(r.Left*float64(time.Second)), time.Second)
+		}
 	}
 	return wait, nil
 }
 
-// Fail records a failed attempt for ip and email.
-func (t *Throttle) Fail(ctx context.Context, ip, email string) error {
-	_, err := t.db.ExecContext(ctx, `
-		INSERT INTO login_failures (key, failures, last_failure_at)
-		SELECT k, 1, now() FROM unnest($1::text[]) AS k
-		ON CONFLICT (key) DO UPDATE SET
-			failures = CASE WHEN login_failures.last_failure_at < now() - make_interval(secs => $2)
-			                THEN 1 ELSE login_failures.failures + 1 END,
-			last_failure_at = now()`,
-		pq.Array(throttleKeys(ip, email)), t.window.Seconds())
+// uncount takes back an attempt counted under keys whose password was not
+// checked (the server was too busy).
+func (t *Throttle) uncount(ctx context.Context, keys []string) error {
+	_, err := t.db.ExecContext(ctx, `UPDATE login_failures SET attempts = attempts - 1 WHERE key = ANY($1) AND attempts > 0`,
+		pq.Array(keys))
 	if err != nil {
-		return fmt.Errorf("auth: record login failure: %w", err)
+		return fmt.Errorf("auth: throttle uncount: %w", err)
 	}
-	// Forget old entries now and then; the table stays small.
-	_, err = t.db.ExecContext(ctx, `DELETE FROM login_failures WHERE last_failure_at < now() - interval '1 day'`)
-	return err
+	return nil
 }
 
-// Succeed forgets the failures of an account after a good login. The
-// address's count stays: one valid account must not reset an attacker's
-// address.
-func (t *Throttle) Succeed(ctx context.Context, email string) error {
-	_, err := t.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, "account:"+strings.ToLower(email))
-	return err
+// clear forgets the attempts under keys, after a right password.
+func (t *Throttle) clear(ctx context.Context, keys ...string) error {
+	if _, err := t.db.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ANY($1)`, pq.Array(keys)); err != nil {
+		return fmt.Errorf("auth: throttle clear: %w", err)
+	}
+	return nil
+}
+
+// clearPerson forgets the attempts on a person's account and their
+// current-password checks (after a password reset).
+func (t *Throttle) clearPerson(ctx context.Context, userID int64) error {
+	_, err := t.db.ExecContext(ctx, `
+		DELETE FROM login_failures WHERE key = $2
+		   OR key = (SELECT 'account:' || lower(email) FROM users WHERE id = $1)`, userID, reauthKey(userID))
+	if err != nil {
+		return fmt.Errorf("auth: throttle clear of %d: %w", userID, err)
+	}
+	return nil
+}
+
+// CleanUp removes attempts whose window has ended and device cookies that
+// expired. The app runs it periodically (RunCleanUp); failed logins no
+// longer do.
+func (t *Throttle) CleanUp(ctx context.Context) error {
+	if _, err := t.db.ExecContext(ctx, `DELETE FROM login_failures WHERE window_start < now() - make_interval(secs => $1)`,
+		t.window.Seconds()); err != nil {
+		return fmt.Errorf("auth: throttle clean-up: %w", err)
+	}
+	if _, err := t.db.ExecContext(ctx, `DELETE FROM login_devices WHERE expires_at < now()`); err != nil {
+		return fmt.Errorf("auth: device clean-up: %w", err)
+	}
+	return nil
+}
+
+// forgetPerson removes the throttle rows and device cookies of a person
+// whose account is deleted: the rows name their e-mail address.
+func forgetPerson(ctx context.Context, tx *sqlx.Tx, userID int64, email string) error {
+	var hashes [][]byte
+	if err := tx.SelectContext(ctx, &hashes, `DELETE FROM login_devices WHERE user_id = $1 RETURNING token_hash`, userID); err != nil {
+		return fmt.Errorf("auth: forget devices of %d: %w", userID, err)
+	}
+	keys := []string{accountKey(email), reauthKey(userID)}
+	for _, h := range hashes {
+		keys = append(keys, deviceKey(h))
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ANY($1)`, pq.Array(keys)); err != nil {
+		return fmt.Errorf("auth: forget throttle of %d: %w", userID, err)
+	}
+	return nil
+}
+
+// RunCleanUp runs CleanUp every interval until ctx ends.
+func (t *Throttle) RunCleanUp(ctx context.Context, interval time.Duration, log func(error)) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := t.CleanUp(ctx); err != nil && ctx.Err() == nil {
+				log(err)
+			}
+		}
+	}
 }

@@ -365,6 +365,11 @@ func (s *Store) publish(ctx context.Context, tx *sqlx.Tx, m *Module, draftID int
 				edited_in_browser_at = now(), updated_at = now()
 			WHERE id = $1`, d.LessonID.Int64, d.Title, d.Minutes, d.BodyMD, html, text)
 	} else {
+		// Two lessons published at once would otherwise both read the
+		// same max(position).
+		if err := lockLessonOrder(ctx, tx, m.ID); err != nil {
+			return nil, err
+		}
 		var id int64
 		err = tx.GetContext(ctx, &id, `
 			INSERT INTO lessons (module_id, slug, position, title, minutes, body_md, body_html, body_text, edited_in_browser_at)
@@ -478,6 +483,9 @@ func (s *Store) RestoreRevision(ctx context.Context, draftID, revisionID, author
 // numbered again.
 func (s *Store) DeleteLesson(ctx context.Context, moduleID int64, slug string) error {
 	return database.WithTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := lockLessonOrder(ctx, tx, moduleID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM lessons WHERE module_id = $1 AND slug = $2`, moduleID, slug)
 		if err != nil {
 			return fmt.Errorf("authoring: delete lesson %q: %w", slug, err)
@@ -501,6 +509,9 @@ func (s *Store) DeleteLesson(ctx context.Context, moduleID int64, slug string) e
 // MoveLesson moves a published lesson one place up (delta -1) or down (+1).
 func (s *Store) MoveLesson(ctx context.Context, moduleID int64, slug string, delta int) error {
 	return database.WithTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := lockLessonOrder(ctx, tx, moduleID); err != nil {
+			return err
+		}
 		if err := renumber(ctx, tx, moduleID); err != nil {
 			return err
 		}
@@ -524,6 +535,16 @@ func (s *Store) MoveLesson(ctx context.Context, moduleID int64, slug string, del
 		}
 		return nil
 	})
+}
+
+// lockLessonOrder takes the module row's lock, which serialises every
+// change to the order of its lessons (publishing a new lesson, moving,
+// deleting) until the transaction ends.
+func lockLessonOrder(ctx context.Context, tx *sqlx.Tx, moduleID int64) error {
+	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM modules WHERE id = $1 FOR UPDATE`, moduleID); err != nil {
+		return fmt.Errorf("authoring: lock lesson order of module %d: %w", moduleID, err)
+	}
+	return nil
 }
 
 // renumber gives a module's lessons the positions 1..n in their order.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/memo"
 )
 
 // Cache keeps the published catalogue (modules, lesson lists and lesson
@@ -16,6 +16,11 @@ import (
 // on the content tables NOTIFYs every instance at commit (migration 005),
 // and a short lifetime bounds staleness should a notification be missed
 // while the listener reconnects.
+//
+// A reload that read the database before a commit must not be kept after
+// the invalidation that commit caused: Invalidate advances a generation
+// number, and a reload keeps its snapshot only when the number is the one
+// it read before querying.
 type Cache struct {
 	store  *Store
 	maxAge time.Duration
@@ -23,14 +28,14 @@ type Cache struct {
 	mu     sync.RWMutex
 	snap   *snapshot
 	loaded time.Time
+	gen    uint64     // advanced by every Invalidate
 	load   sync.Mutex // one reload at a time
 }
 
 type snapshot struct {
-	modules   []Module
-	bySlug    map[string]*moduleEntry
-	pages     sync.Map // PageKey → []byte
-	pageCount atomic.Int64
+	modules []Module
+	bySlug  map[string]*moduleEntry
+	pages   *memo.Memo[PageKey, []byte]
 }
 
 type moduleEntry struct {
@@ -56,6 +61,7 @@ func (c *Cache) Subscribe(l *database.Listener) {
 func (c *Cache) Invalidate() {
 	c.mu.Lock()
 	c.snap = nil
+	c.gen++
 	c.mu.Unlock()
 }
 
@@ -70,6 +76,7 @@ func (c *Cache) get(ctx context.Context) (*snapshot, error) {
 	defer c.load.Unlock()
 	c.mu.RLock()
 	s, fresh = c.snap, time.Since(c.loaded) < c.maxAge
+	gen := c.gen
 	c.mu.RUnlock()
 	if s != nil && fresh {
 		return s, nil
@@ -80,8 +87,12 @@ func (c *Cache) get(ctx context.Context) (*snapshot, error) {
 		return nil, err
 	}
 	c.mu.Lock()
-	c.snap, c.loaded = s, started
+	if c.gen == gen { // no invalidation since the read began
+		c.snap, c.loaded = s, started
+	}
 	c.mu.Unlock()
+	// A snapshot read across an invalidation still answers this request,
+	// which overlapped the change, but nobody else's.
 	return s, nil
 }
 
@@ -94,7 +105,8 @@ func (c *Cache) fetch(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &snapshot{modules: ms, bySlug: make(map[string]*moduleEntry, len(ms))}
+	s := &snapshot{modules: ms, bySlug: make(map[string]*moduleEntry, len(ms)),
+		pages: memo.New[PageKey, []byte](c.maxAge, maxPageBytes, func(b []byte) int { return len(b) })}
 	byID := map[int64]*moduleEntry{}
 	for i := range ms {
 		e := &moduleEntry{module: &ms[i], bySlug: map[string]*Lesson{}}
@@ -190,22 +202,17 @@ type PageKey struct {
 	Percent int
 }
 
-// maxPages bounds the rendered pages one snapshot keeps.
-const maxPages = 4000
+// maxPageBytes bounds the rendered pages one snapshot keeps, in bytes of
+// HTML (a lesson page is about 8 KB: some 1,000 pages); the least recently
+// used go first. See the memory budget in the README.
+const maxPageBytes = 8 << 20
 
 // Page returns a rendered page kept with this snapshot of the content.
-func (v Pages) Page(k PageKey) ([]byte, bool) {
-	b, ok := v.snap.pages.Load(k)
-	if !ok {
-		return nil, false
-	}
-	return b.([]byte), true
-}
+func (v Pages) Page(k PageKey) ([]byte, bool) { return v.snap.pages.Get(k) }
 
 // KeepPage keeps a rendered page with this snapshot; it is dropped with the
-// snapshot when the content changes.
+// snapshot when the content changes. A page rendered from a snapshot that
+// is no longer current stays with that snapshot, which nobody reads again.
 func (v Pages) KeepPage(k PageKey, html []byte) {
-	if v.snap.pageCount.Add(1) <= maxPages {
-		v.snap.pages.Store(k, html)
-	}
+	v.snap.pages.Put(v.snap.pages.Begin(), k, 0, html, time.Time{})
 }

@@ -242,7 +242,7 @@ func TestParseReportsEachProblem(t *testing.T) {
 		{"invalid UTF-8", set(lesson, "---\ntitle: Begin\xff\nminutes: 3\n---\n## Kop\n\nTekst\n"),
 			lesson + ":1: het bestand is geen geldige UTF-8-tekst"},
 		{"SVG with a script", set("01-eerste/media/schema.svg", `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>`),
-			"01-eerste/media/schema.svg:0: SVG met scripts"},
+			"01-eerste/media/schema.svg:0: SVG, regel 1: het attribuut onload op <svg> is niet toegelaten"},
 		{"image whose content does not match its name", set("01-eerste/media/foto.png", "GIF89a not a png"),
 			`01-eerste/media/foto.png:0: de inhoud van het bestand past niet bij de extensie ".png"`},
 		{"module without lessons", func(f fstest.MapFS) { delete(f, "02-tweede/01-alleen-les.md") },

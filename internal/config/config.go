@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -30,8 +31,12 @@ type Config struct {
 	ImportOnStart    bool          // IMPORT_ON_START
 	SecureCookies    bool          // SECURE_COOKIES
 	TrustedProxies   []string      // TRUSTED_PROXIES, comma-separated CIDRs or IPs
-	SMTPURL          string        // SMTP_URL, smtp://user:pass@host:port
-	MailFrom         string        // MAIL_FROM
+	SMTPURL          string        // SMTP_URL, smtp://user:pass@host:port or smtps://…
+	MailFrom         string        // MAIL_FROM, an address that net/mail parses
+	MailReplyTo      string        // MAIL_REPLY_TO, optional
+	JobRetryBase     time.Duration // JOBS_RETRY_BASE, only for tests (see DefaultJobRetryBase)
+	JobRescueAfter   time.Duration // JOBS_RESCUE_AFTER, only for tests (see DefaultJobRescueAfter)
+	JobMaxAttempts   int           // JOBS_MAX_ATTEMPTS, only for tests (0: jobs.MaxAttempts, about a day)
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT
 	SessionIdle      time.Duration // SESSION_IDLE_TIMEOUT
 	SessionAbsolute  time.Duration // SESSION_MAX_AGE
@@ -41,6 +46,16 @@ type Config struct {
 	CacheMaxAge      time.Duration // CACHE_MAX_AGE; 0 turns the in-memory caches off
 	SSOSecretKey     string        // SSO_SECRET_KEY: seals the organisations' OpenID Connect client secrets
 }
+
+// Production timings of the job queue (see internal/jobs).
+const (
+	DefaultJobRetryBase   = 30 * time.Second
+	DefaultJobRescueAfter = 5 * time.Minute
+)
+
+// DefaultMailFrom is the sender without MAIL_FROM. The display name is
+// quoted: an unquoted @ in it does not parse.
+const DefaultMailFrom = `"N@BIJ leerplatform" <noreply@localhost>`
 
 // Load reads the environment.
 func Load() (*Config, error) { return load(os.Getenv) }
@@ -118,7 +133,20 @@ func load(getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.SMTPURL = str("SMTP_URL", "")
-	c.MailFrom = str("MAIL_FROM", "N@BIJ leerplatform <noreply@localhost>")
+	c.MailFrom = str("MAIL_FROM", DefaultMailFrom)
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		errs = append(errs, fmt.Sprintf(`MAIL_FROM=%q is not an e-mail address such as "N@BIJ leerplatform" <noreply@gemeente.be> (a name with @ or other special characters goes between double quotes)`, c.MailFrom))
+	}
+	c.MailReplyTo = str("MAIL_REPLY_TO", "")
+	if _, err := mail.ParseAddress(c.MailReplyTo); c.MailReplyTo != "" && err != nil {
+		errs = append(errs, fmt.Sprintf(`MAIL_REPLY_TO=%q is not an e-mail address such as "Dienst opleiding" <opleiding@gemeente.be>`, c.MailReplyTo))
+	}
+	// Jobs retry after 30 s, doubling up to 2 h, for about a day; a stuck
+	// job (its process died) runs again after 5 min. Tests shorten both,
+	// because they cannot wait minutes for a retry; production keeps them.
+	c.JobRetryBase = duration("JOBS_RETRY_BASE", DefaultJobRetryBase)
+	c.JobRescueAfter = duration("JOBS_RESCUE_AFTER", DefaultJobRescueAfter)
+	c.JobMaxAttempts = integer("JOBS_MAX_ATTEMPTS", 0)
 	c.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.SessionIdle = duration("SESSION_IDLE_TIMEOUT", 2*time.Hour)
 	c.SessionAbsolute = duration("SESSION_MAX_AGE", 12*time.Hour)
@@ -164,9 +192,9 @@ func load(getenv func(string) string) (*Config, error) {
 		errs = append(errs, "DATABASE_MAX_CONNECTIONS must be at least 1")
 	}
 	if c.SMTPURL != "" {
-		if u, err := url.Parse(c.SMTPURL); err != nil || u.Scheme != "smtp" || u.Hostname() == "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 			// Not echoed: the URL may hold a password.
-			errs = append(errs, "SMTP_URL is not an smtp://user:password@host:port URL")
+			errs = append(errs, "SMTP_URL is not an smtp://user:password@host:port (STARTTLS) or smtps://user:password@host:port (TLS) URL")
 		}
 	}
 	c.CacheMaxAge = 30 * time.Second

@@ -30,7 +30,10 @@ func TestDefaults(t *testing.T) {
 		{"SecureCookies", c.SecureCookies, false},
 		{"TrustedProxies", len(c.TrustedProxies), 0},
 		{"SMTPURL", c.SMTPURL, ""},
-		{"MailFrom", c.MailFrom, "N@BIJ leerplatform <noreply@localhost>"},
+		{"MailFrom", c.MailFrom, `"N@BIJ leerplatform" <noreply@localhost>`},
+		{"MailReplyTo", c.MailReplyTo, ""},
+		{"JobRetryBase", c.JobRetryBase, 30 * time.Second},
+		{"JobRescueAfter", c.JobRescueAfter, 5 * time.Minute},
 		{"ShutdownTimeout", c.ShutdownTimeout, 20 * time.Second},
 		{"SessionIdle", c.SessionIdle, 2 * time.Hour},
 		{"SessionAbsolute", c.SessionAbsolute, 12 * time.Hour},
@@ -126,6 +129,10 @@ func TestBadValuesAreRejected(t *testing.T) {
 		{map[string]string{"PPROF_ADDR": "6060"}, `PPROF_ADDR="6060" is not an address`},
 		{map[string]string{"MIGRATE_LOCK_TIMEOUT": "soon"}, `MIGRATE_LOCK_TIMEOUT="soon" is not a duration`},
 		{map[string]string{"GOMEMLIMIT": "40MB"}, `GOMEMLIMIT="40MB" is not a size`},
+		{map[string]string{"SMTP_URL": "http://mail.example"}, "SMTP_URL is not an smtp://"},
+		// The old default: net/mail refuses an unquoted @ in the name.
+		{map[string]string{"MAIL_FROM": "N@BIJ leerplatform <noreply@localhost>"}, `MAIL_FROM="N@BIJ leerplatform <noreply@localhost>" is not an e-mail address such as "N@BIJ leerplatform" <noreply@gemeente.be>`},
+		{map[string]string{"MAIL_REPLY_TO": "opleiding"}, `MAIL_REPLY_TO="opleiding" is not an e-mail address`},
 	} {
 		e := map[string]string{"DATABASE_URL": "postgres://x@/nabij"}
 		if _, ok := tc.env["DATABASE_URL"]; len(tc.env) == 0 && !ok {
@@ -185,5 +192,20 @@ func TestListenersAndMemory(t *testing.T) {
 	c, _ = load(env(map[string]string{"DATABASE_URL": "x", "METRICS_ADDR": "off"}))
 	if c.MetricsAddr != "" {
 		t.Errorf("METRICS_ADDR=off gives %q, want empty (no metrics listener)", c.MetricsAddr)
+	}
+}
+
+func TestMailSettings(t *testing.T) {
+	c, err := load(env(map[string]string{
+		"DATABASE_URL":  "postgres://x@/nabij",
+		"SMTP_URL":      "smtps://user:geheim@mail.example:465",
+		"MAIL_FROM":     `"OCMW Testdorp, opleiding" <opleiding@testdorp.be>`,
+		"MAIL_REPLY_TO": "Dienst Opleiding <dienst@testdorp.be>",
+	}))
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if c.SMTPURL != "smtps://user:geheim@mail.example:465" || c.MailReplyTo != "Dienst Opleiding <dienst@testdorp.be>" {
+		t.Errorf("SMTP_URL = %q, MAIL_REPLY_TO = %q", c.SMTPURL, c.MailReplyTo)
 	}
 }

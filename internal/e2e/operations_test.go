@@ -115,6 +115,18 @@ func TestMetricsOfARunningServer(t *testing.T) {
 	if strings.Contains(text, "online-informeren") || strings.Contains(text, "bestaat-niet") {
 		t.Errorf("metrics hold a request path, want route patterns only")
 	}
+	// The container's HEALTHCHECK: `nabij healthcheck` asks this server.
+	health := exec.Command(binary(t), "healthcheck")
+	health.Env = processEnv(append(env, fmt.Sprintf("PORT=%d", srv.Port)))
+	if out, err := health.CombinedOutput(); err != nil {
+		t.Errorf("nabij healthcheck against a running server: %v\n%s", err, out)
+	}
+	health = exec.Command(binary(t), "healthcheck")
+	health.Env = processEnv(append(env, fmt.Sprintf("PORT=%d", freePort(t))))
+	if out, err := health.CombinedOutput(); err == nil {
+		t.Errorf("nabij healthcheck with nobody listening exited 0, want a failure (%s)", out)
+	}
+
 	// Loopback by default: the listener is not on every interface.
 	if !strings.Contains(srv.Log.String(), fmt.Sprintf(`"msg":"metrics listening","addr":"127.0.0.1:%d"`, metricsPort)) {
 		t.Errorf("server log lacks the metrics listener on 127.0.0.1:%d", metricsPort)

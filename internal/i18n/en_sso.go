@@ -42,6 +42,10 @@ var enSSO = map[string]string{
 	"sso.error.other_org":     "An account with this e-mail address already exists outside %s. It cannot be signed in through this organisation; contact the platform's admin.",
 	"sso.error.inactive":      "Your account at %s is deactivated. Contact your manager.",
 
+	"sso.expiring.intro":   "Sign-in service client secrets that are about to expire or have expired. Enter a new secret in time, or nobody of that organisation can sign in:",
+	"sso.expiring.expired": "expired on %s",
+	"sso.expiring.soon":    "expires on %s (%d days left)",
+
 	"sso.status.heading":      "Sign-in through the organisation (SSO)",
 	"sso.status.none":         "This organisation signs in with passwords; no sign-in service of its own is set up.",
 	"sso.status.set_up":       "Set up a sign-in service (OpenID Connect)",

@@ -42,6 +42,10 @@ var nlSSO = map[string]string{
 	"sso.error.other_org":     "Er bestaat al een account met dit e-mailadres buiten %s. Dat account kan niet via deze organisatie aangemeld worden; neem contact op met de beheerder van het platform.",
 	"sso.error.inactive":      "Je account bij %s is uitgeschakeld. Neem contact op met je verantwoordelijke.",
 
+	"sso.expiring.intro":   "Clientgeheimen van aanmeldservices die bijna of al vervallen zijn. Vul tijdig een nieuw geheim in, anders kan niemand van die organisatie zich nog aanmelden:",
+	"sso.expiring.expired": "vervallen op %s",
+	"sso.expiring.soon":    "vervalt op %s (nog %d dagen)",
+
 	"sso.status.heading":      "Aanmelden via de organisatie (SSO)",
 	"sso.status.none":         "Deze organisatie meldt zich aan met wachtwoorden; er is geen eigen aanmeldservice ingesteld.",
 	"sso.status.set_up":       "Aanmeldservice (OpenID Connect) instellen",

@@ -1,6 +1,7 @@
 package learning
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -42,8 +43,7 @@ func (l *Learning) markDone(c *gin.Context) {
 		l.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	res, err := l.store.MarkLessonDone(ctx, v.UserID, v.OrgID, lesson, time.Now())
-	l.forgetDone(v.UserID)
+	res, err := l.markLessonDone(ctx, v.UserID, v.OrgID, lesson)
 	if errors.Is(err, database.ErrNotFound) {
 		l.render.Error(c, http.StatusNotFound, err)
 		return
@@ -73,4 +73,13 @@ func (l *Learning) markDone(c *gin.Context) {
 		to = "/mijn-leertraject"
 	}
 	web.Redirect(c, to, "ok", msg)
+}
+
+// markLessonDone records the lesson as done and drops this instance's copy
+// of the learner's done lessons at once; other instances hear of it from
+// the database.
+func (l *Learning) markLessonDone(ctx context.Context, userID, orgID int64, lesson *LessonRef) (*LessonDone, error) {
+	res, err := l.store.MarkLessonDone(ctx, userID, orgID, lesson, time.Now())
+	l.forgetDone(userID)
+	return res, err
 }

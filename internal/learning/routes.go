@@ -8,6 +8,7 @@ import (
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/memo"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -29,7 +30,7 @@ type Learning struct {
 	store  *Store
 	render *web.Renderer
 	certs  CertificateLister
-	done   *database.Memo[[2]int64, map[int64]bool] // (user, module) → done lesson ids
+	done   *memo.Memo[[2]int64, map[int64]bool] // (user, module) → done lesson ids
 }
 
 // New returns the learning capability. certs may be nil: the dashboard
@@ -50,17 +51,23 @@ func (l *Learning) Routes(r gin.IRouter) {
 // user marked as done.
 func (l *Learning) DoneLessons(c *gin.Context, userID, moduleID int64) (map[int64]bool, error) {
 	key := [2]int64{userID, moduleID}
-	if l.done != nil {
-		if d, ok := l.done.Get(key); ok {
-			return d, nil
-		}
+	if l.done == nil {
+		return l.store.DoneLessonIDs(c.Request.Context(), userID, moduleID)
 	}
+	if d, ok := l.done.Get(key); ok {
+		return d, nil
+	}
+	ticket := l.done.Begin() // before the read: a change meanwhile refuses the store
 	d, err := l.store.DoneLessonIDs(c.Request.Context(), userID, moduleID)
-	if err == nil && l.done != nil {
-		l.done.Put(key, userID, d, time.Time{})
+	if err == nil {
+		l.done.Put(ticket, key, userID, d, time.Time{})
 	}
 	return d, err
 }
+
+// maxCachedDone bounds the done-lessons memo: about 300 bytes per learner
+// and module, some 6 MiB in all (see the memory budget in the README).
+const maxCachedDone = 20_000
 
 // ModulePercent implements catalog.LessonExtras: the user's progress in a
 // module, as ProgressSQL defines it.
@@ -77,7 +84,7 @@ const progressChannel = "nabij_progress"
 // to that learner's progress (and at once on this one). Catalogue pages
 // then cost no query for the done marks.
 func (l *Learning) CacheDoneLessons(lis *database.Listener, maxAge time.Duration) {
-	l.done = database.NewMemo[[2]int64, map[int64]bool](maxAge, 200_000)
+	l.done = memo.New[[2]int64, map[int64]bool](maxAge, maxCachedDone, nil)
 	lis.Subscribe(progressChannel, l.done.DropPayload)
 }
 

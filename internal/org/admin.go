@@ -8,10 +8,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
 
 	"nabij.be/leerplatform/internal/auth"
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/feedback"
-	"nabij.be/leerplatform/internal/mail"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -19,6 +20,7 @@ type adminIndexData struct {
 	Organisations []Organisation
 	People        []Person // the people without an organisation
 	Roles         []string
+	SSOExpiring   any // the client secrets about to expire; see SingleSignOn
 	OrgName       string
 	Error         string
 	Feedback      []feedback.Message // the newest messages of the accessibility statement's form
@@ -39,6 +41,12 @@ func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
 	if data.Feedback, data.FeedbackTotal, err = feedback.Latest(ctx, o.db, 20); err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
+	}
+	if o.ssoExpiring != nil {
+		if data.SSOExpiring, err = o.ssoExpiring(ctx); err != nil {
+			o.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
 	}
 	data.Roles = allRoles
 	o.render.HTML(c, status, "admin/index", tr(c, "org.admin.title"), data)
@@ -98,17 +106,20 @@ type adminOrgData struct {
 	Invite    adminInviteForm
 }
 
-// SingleSignOn gives the admin organisation page its single sign-on
-// section; package sso provides it (its Status is sso.Status, shown by the
-// sso_status partial).
-type SingleSignOn[S any] interface {
+// SingleSignOn gives the admin pages their single sign-on parts; package
+// sso provides it: Status (an sso.Status, shown by the sso_status partial
+// on an organisation's page) and Expiring (the client secrets that expire
+// within 30 days, shown by the sso_expiring partial on /beheer).
+type SingleSignOn[S, E any] interface {
 	Status(ctx context.Context, orgID int64) (S, error)
+	Expiring(ctx context.Context) (E, error)
 }
 
-// UseSingleSignOn shows each organisation's single sign-on on its admin
-// page.
-func UseSingleSignOn[S any](o *Org, s SingleSignOn[S]) {
+// UseSingleSignOn shows the organisations' single sign-on on the admin
+// pages.
+func UseSingleSignOn[S, E any](o *Org, s SingleSignOn[S, E]) {
 	o.ssoStatus = func(ctx context.Context, orgID int64) (any, error) { return s.Status(ctx, orgID) }
+	o.ssoExpiring = func(ctx context.Context) (any, error) { return s.Expiring(ctx) }
 }
 
 // adminInviteForm is the admin's invitation form on an organisation's page
@@ -239,7 +250,7 @@ func (o *Org) adminInvite(c *gin.Context) {
 		again(tr(c, "org.invite.empty"))
 		return
 	}
-	results, err := o.inviter.Invite(ctx, id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
+	results, err := o.inviter.Invite(ctx, web.Lang(c), id, form.TeamID, web.CurrentViewer(c).UserID, org.Name, rows)
 	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
@@ -361,15 +372,19 @@ func (o *Org) adminSetActive(c *gin.Context) {
 	}
 	active := c.PostForm("actief") == "1"
 	ctx := c.Request.Context()
-	if _, err := o.db.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+	// One transaction: an account is never left deactivated but signed in.
+	err := database.WithTx(ctx, o.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2 WHERE id = $1`, p.ID, active); err != nil {
+			return fmt.Errorf("org: set user %d active=%v: %w", p.ID, active, err)
+		}
+		if active {
+			return nil
+		}
+		return auth.EndAll(ctx, tx, p.ID, 0)
+	})
+	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return
-	}
-	if !active {
-		if err := auth.EndAll(ctx, o.db, p.ID, 0); err != nil {
-			o.render.Error(c, http.StatusInternalServerError, err)
-			return
-		}
 	}
 	o.accounts.Forget(p.ID)
 	key := "org.admin.deactivated"
@@ -377,13 +392,4 @@ func (o *Org) adminSetActive(c *gin.Context) {
 		key = "org.admin.activated"
 	}
 	web.Redirect(c, backFor(p, orgID), "ok", tr(c, key, p.Email))
-}
-
-func (o *Org) adminMail(c *gin.Context) {
-	es, err := mail.Outbox(c.Request.Context(), o.db, 200)
-	if err != nil {
-		o.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	o.render.HTML(c, http.StatusOK, "admin/mail", tr(c, "org.mail.title"), es)
 }

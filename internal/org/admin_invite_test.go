@@ -34,7 +34,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 	if resp.Status != http.StatusOK {
 		t.Fatalf("invite: status %d, want 200 (%q)", resp.Status, resp.Flash())
 	}
-	if !resp.Contains("2 uitnodigingen verstuurd") {
+	if !resp.Contains("2 uitnodigingen klaargezet") {
 		t.Errorf("the report does not count 2 invitations")
 	}
 	var roles []string
@@ -179,7 +179,7 @@ func TestInviteOutlookPaste(t *testing.T) {
 	c := env.Client()
 	c.Login("mo@plakdorp.example", pw)
 	resp := c.PostForm("/organisatie/uitnodigen", url.Values{"adressen": {`Jan Peeters <jan.peeters@plakdorp.example>; "Vermeulen, An" <an.vermeulen@plakdorp.example>`}})
-	if resp.Status != http.StatusOK || !resp.Contains("2 uitnodigingen verstuurd, 0 regels niet verwerkt.") {
+	if resp.Status != http.StatusOK || !resp.Contains("2 uitnodigingen klaargezet, 0 regels niet verwerkt.") {
 		t.Fatalf("Outlook paste: status %d, want 200 with 2 invitations sent; page says %q", resp.Status, resp.Flash())
 	}
 	var names []string

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	netmail "net/mail"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/database"
@@ -39,6 +41,7 @@ type RowResult struct {
 	Email   string
 	OK      bool
 	Message string // i18n key
+	Detail  string // more about a refusal, in the manager's language ("" when none)
 }
 
 // ParsePasted reads e-mail addresses separated by new lines, commas,
@@ -150,13 +153,25 @@ type Inviter struct {
 	db      *sqlx.DB
 	mail    mail.Sender
 	baseURL string
+	// checkName explains in Dutch why a name cannot be used ("" when it
+	// can): the profile's rules, so an invited name is one the person
+	// could have typed themselves.
+	checkName func(lang, name string) string
 }
 
-// Invite invites each row into orgID (and teamID when not 0). Rows are
-// handled one by one: a bad row is reported and the good ones still go
+// Invite invites each row into orgID (and teamID when not 0), in one
+// transaction with the mails: the request only queues them, so a batch of
+// 500 answers at once. lang is the manager's, for the report. A bad row is reported and the good ones still go
 // through.
-func (in *Inviter) Invite(ctx context.Context, orgID, teamID, invitedBy int64, orgName string, rows []InviteRow) ([]RowResult, error) {
-	var results []RowResult
+//
+// An address that belongs elsewhere (a member of another organisation, a
+// trainer or an admin) gets no invitation and a line that names neither;
+// an address invited by another organisation but not yet accepted can be
+// invited here too (an invitation does not claim the address), and the
+// person joins whichever organisation's invitation they accept.
+func (in *Inviter) Invite(ctx context.Context, lang string, orgID, teamID, invitedBy int64, orgName string, rows []InviteRow) ([]RowResult, error) {
+	results := make([]RowResult, len(rows))
+	var todo []int
 	seen := map[string]bool{}
 	for i, row := range rows {
 		res := RowResult{Line: row.Line, Email: row.Email}
@@ -170,82 +185,139 @@ func (in *Inviter) Invite(ctx context.Context, orgID, teamID, invitedBy int64, o
 			res.Message = "org.invite.row.invalid"
 		case seen[key]:
 			res.Message = "org.invite.row.duplicate"
+		case row.Name != "" && in.checkName != nil && in.checkName(lang, row.Name) != "":
+			res.Message = "org.invite.row.name_invalid"
+			res.Detail = in.checkName(lang, row.Name)
 		default:
 			seen[key] = true
-			msg, err := in.inviteOne(ctx, orgID, teamID, invitedBy, orgName, row)
-			if err != nil {
-				return results, err
-			}
-			res.OK, res.Message = msg == "org.invite.row.sent", msg
+			todo = append(todo, i)
 		}
-		results = append(results, res)
+		results[i] = res
+	}
+	// In address order: two batches at once lock the same people's rows in
+	// the same order, so they wait for each other instead of deadlocking.
+	sort.Slice(todo, func(a, b int) bool {
+		return strings.ToLower(rows[todo[a]].Email) < strings.ToLower(rows[todo[b]].Email)
+	})
+	err := database.WithTx(ctx, in.db, func(tx *sqlx.Tx) error {
+		return in.inviteAll(ctx, tx, orgID, teamID, invitedBy, orgName, rows, todo, results)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("org: invite: %w", err)
 	}
 	return results, nil
 }
 
-func (in *Inviter) inviteOne(ctx context.Context, orgID, teamID, invitedBy int64, orgName string, row InviteRow) (string, error) {
-	token, hash := auth.NewToken()
-	msg := "org.invite.row.sent"
-	err := database.WithTx(ctx, in.db, func(tx *sqlx.Tx) error {
-		var existing struct {
-			ID      int64  `db:"id"`
-			OrgID   *int64 `db:"organisation_id"`
-			Pending bool   `db:"pending"`
-		}
-		err := tx.GetContext(ctx, &existing, `SELECT id, organisation_id, password_hash IS NULL AS pending
-			FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL FOR UPDATE`, row.Email)
-		var userID int64
-		switch {
-		case errors.Is(database.NotFound(err), database.ErrNotFound):
-			if err := tx.GetContext(ctx, &userID, `
-				INSERT INTO users (organisation_id, email, full_name, role) VALUES ($1, $2, $3, 'learner')
-				ON CONFLICT (lower(email)) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
-				orgID, row.Email, row.Name); err != nil {
-				if errors.Is(database.NotFound(err), database.ErrNotFound) {
-					msg = "org.invite.row.other_org" // created concurrently elsewhere
-					return nil
-				}
-				return err
-			}
-		case err != nil:
-			return err
-		case existing.OrgID == nil || *existing.OrgID != orgID:
-			msg = "org.invite.row.other_org"
-			return nil
-		case !existing.Pending:
-			msg = "org.invite.row.member"
-			return nil
-		default:
-			userID = existing.ID
-			// A new invitation replaces the earlier ones.
-			if _, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, userID); err != nil {
-				return err
-			}
-		}
-		var team *int64
-		if teamID != 0 {
-			team = &teamID
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO invitations (token_hash, user_id, team_id, invited_by, expires_at)
-			VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
-			hash, userID, team, invitedBy, InvitationValidity.Seconds())
+// inviteAll invites rows[todo] (sorted by address) and fills in their
+// results. It takes a handful of statements however many rows there are.
+func (in *Inviter) inviteAll(ctx context.Context, tx *sqlx.Tx, orgID, teamID, invitedBy int64, orgName string, rows []InviteRow, todo []int, results []RowResult) error {
+	emails := make([]string, len(todo))
+	for k, i := range todo {
+		emails[k] = strings.ToLower(rows[i].Email)
+	}
+	var existing []struct {
+		ID      int64  `db:"id"`
+		Email   string `db:"email"`
+		OrgID   *int64 `db:"organisation_id"`
+		Role    string `db:"role"`
+		Pending bool   `db:"pending"`
+	}
+	if err := tx.SelectContext(ctx, &existing, `
+		SELECT id, lower(email) AS email, organisation_id, role, password_hash IS NULL AS pending
+		FROM users WHERE lower(email) = ANY($1) AND deleted_at IS NULL
+		ORDER BY lower(email) FOR UPDATE`, pq.Array(emails)); err != nil {
 		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("org: invite %s: %w", row.Email, err)
 	}
-	if msg != "org.invite.row.sent" {
-		return msg, nil
+	userIDs := map[string]int64{}
+	var again []int64                // invited before, not accepted yet
+	var newEmails, newNames []string // no account yet
+	for _, e := range existing {
+		switch {
+		case e.OrgID != nil && *e.OrgID == orgID && !e.Pending:
+			userIDs[e.Email] = -1 // a member
+		case e.OrgID == nil || e.Role == "trainer" || e.Role == "admin" || !e.Pending:
+			userIDs[e.Email] = 0 // a platform role or someone else's member
+		default:
+			userIDs[e.Email] = e.ID
+			again = append(again, e.ID)
+		}
 	}
-	link := in.baseURL + "/uitnodiging/" + token
-	if err := in.mail.Send(ctx, mail.Message{
-		To:      row.Email,
-		Subject: i18n.T("nl", "org.invite.mail.subject", orgName),
-		Body:    i18n.T("nl", "org.invite.mail.body", orgName, link),
-	}); err != nil {
-		return "org.invite.row.mail_failed", nil
+	for _, i := range todo {
+		if _, ok := userIDs[strings.ToLower(rows[i].Email)]; !ok {
+			newEmails = append(newEmails, rows[i].Email)
+			newNames = append(newNames, rows[i].Name)
+		}
 	}
-	return msg, nil
+	if len(newEmails) > 0 {
+		var created []struct {
+			ID    int64  `db:"id"`
+			Email string `db:"email"`
+		}
+		// An address created by someone else meanwhile is skipped here and
+		// counts as belonging elsewhere.
+		if err := tx.SelectContext(ctx, &created, `
+			INSERT INTO users (organisation_id, email, full_name, role)
+			SELECT $1, e, n, 'learner' FROM unnest($2::text[], $3::text[]) AS t (e, n) ORDER BY lower(e)
+			ON CONFLICT (lower(email)) WHERE deleted_at IS NULL DO NOTHING
+			RETURNING id, lower(email) AS email`, orgID, pq.Array(newEmails), pq.Array(newNames)); err != nil {
+			return err
+		}
+		for _, e := range newEmails {
+			userIDs[strings.ToLower(e)] = 0
+		}
+		for _, c := range created {
+			userIDs[c.Email] = c.ID
+		}
+	}
+	// A new invitation replaces this organisation's earlier ones to the
+	// same person, and leaves another organisation's alone.
+	if len(again) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET used_at = now()
+			FROM users u WHERE u.id = i.user_id AND i.user_id = ANY($1) AND i.used_at IS NULL
+			  AND coalesce(i.organisation_id, u.organisation_id) = $2`, pq.Array(again), orgID); err != nil {
+			return err
+		}
+	}
+	var hashes [][]byte
+	var invited []int64
+	var mails []mail.Message
+	for _, i := range todo {
+		switch id := userIDs[strings.ToLower(rows[i].Email)]; {
+		case id == -1:
+			results[i].Message = "org.invite.row.member"
+		case id == 0:
+			// No mail, and a line that says neither where nor what.
+			results[i].Message = "org.invite.row.elsewhere"
+		default:
+			token, hash := auth.NewToken()
+			hashes, invited = append(hashes, hash), append(invited, id)
+			results[i].OK, results[i].Message = true, "org.invite.row.sent"
+			// In the organisation's language, which is Dutch (the person
+			// picks theirs after accepting).
+			link := in.baseURL + "/uitnodiging/" + token
+			mails = append(mails, mail.Message{
+				To:      rows[i].Email,
+				Subject: i18n.T("nl", "org.invite.mail.subject", orgName),
+				Body:    i18n.T("nl", "org.invite.mail.body", orgName, link),
+				Lang:    "nl",
+			})
+		}
+	}
+	if len(invited) == 0 {
+		return nil
+	}
+	var team *int64
+	if teamID != 0 {
+		team = &teamID
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO invitations (token_hash, user_id, organisation_id, team_id, invited_by, expires_at)
+		SELECT h, u, $3, $4, $5, now() + make_interval(secs => $6)
+		FROM unnest($1::bytea[], $2::bigint[]) AS t (h, u)`,
+		pq.ByteaArray(hashes), pq.Array(invited), orgID, team, invitedBy, InvitationValidity.Seconds()); err != nil {
+		return err
+	}
+	return in.mail.Queue(ctx, tx, mails...)
 }
 
 // pendingInvitation is a valid invitation, found by its token.
@@ -260,7 +332,8 @@ func (in *Inviter) find(ctx context.Context, token string) (*pendingInvitation, 
 	var p pendingInvitation
 	err := in.db.GetContext(ctx, &p, `
 		SELECT u.id AS user_id, u.email, u.full_name, o.name AS organisation_name
-		FROM invitations i JOIN users u ON u.id = i.user_id JOIN organisations o ON o.id = u.organisation_id
+		FROM invitations i JOIN users u ON u.id = i.user_id
+		JOIN organisations o ON o.id = coalesce(i.organisation_id, u.organisation_id)
 		WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()
 		  AND u.deleted_at IS NULL AND u.active AND u.password_hash IS NULL`, auth.HashToken(token))
 	if err != nil {
@@ -280,21 +353,29 @@ func (in *Inviter) accept(ctx context.Context, token, name, password string) (in
 	err = database.WithTx(ctx, in.db, func(tx *sqlx.Tx) error {
 		var inv struct {
 			UserID int64  `db:"user_id"`
+			OrgID  *int64 `db:"organisation_id"`
 			TeamID *int64 `db:"team_id"`
 		}
 		if err := tx.GetContext(ctx, &inv, `UPDATE invitations SET used_at = now()
-			WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, team_id`,
+			WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id, organisation_id, team_id`,
 			auth.HashToken(token)); err != nil {
 			return database.NotFound(err)
 		}
 		userID = inv.UserID
-		res, err := tx.ExecContext(ctx, `UPDATE users SET full_name = $2, password_hash = $3
-			WHERE id = $1 AND password_hash IS NULL AND deleted_at IS NULL AND active`, userID, name, hash)
+		// The person joins the organisation whose invitation they accept
+		// (another one may have invited them too).
+		res, err := tx.ExecContext(ctx, `UPDATE users SET full_name = $2, password_hash = $3,
+				organisation_id = coalesce($4, organisation_id)
+			WHERE id = $1 AND password_hash IS NULL AND deleted_at IS NULL AND active`, userID, name, hash, inv.OrgID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return database.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM team_members m USING teams t, users u
+			WHERE m.team_id = t.id AND m.user_id = u.id AND u.id = $1 AND t.organisation_id <> u.organisation_id`, userID); err != nil {
+			return err
 		}
 		if inv.TeamID != nil {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO team_members (team_id, user_id)

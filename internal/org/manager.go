@@ -122,7 +122,7 @@ func (o *Org) invite(c *gin.Context) {
 		o.invitePage(c, http.StatusUnprocessableEntity, data)
 		return
 	}
-	results, err := o.inviter.Invite(ctx, v.OrgID, teamID, v.UserID, v.OrgName, rows)
+	results, err := o.inviter.Invite(ctx, web.Lang(c), v.OrgID, teamID, v.UserID, v.OrgName, rows)
 	if err != nil {
 		o.render.Error(c, http.StatusInternalServerError, err)
 		return

@@ -24,18 +24,20 @@ type Org struct {
 	db       *sqlx.DB
 	store    *Store
 	inviter  *Inviter
+	mailer   *mail.Mailer
 	accounts *auth.Auth
 	render   *web.Renderer
 	log      *slog.Logger
 
-	ssoStatus func(ctx context.Context, orgID int64) (any, error) // see UseSingleSignOn
+	ssoStatus   func(ctx context.Context, orgID int64) (any, error) // see UseSingleSignOn
+	ssoExpiring func(ctx context.Context) (any, error)
 }
 
 // New returns the organisations capability.
-func New(db *sqlx.DB, render *web.Renderer, cfg *config.Config, mailer mail.Sender, accounts *auth.Auth, log *slog.Logger) *Org {
+func New(db *sqlx.DB, render *web.Renderer, cfg *config.Config, mailer *mail.Mailer, accounts *auth.Auth, log *slog.Logger) *Org {
 	return &Org{
-		db: db, store: NewStore(db), accounts: accounts, render: render, log: log,
-		inviter: &Inviter{db: db, mail: mailer, baseURL: cfg.BaseURL},
+		db: db, store: NewStore(db), accounts: accounts, render: render, log: log, mailer: mailer,
+		inviter: &Inviter{db: db, mail: mailer, baseURL: cfg.BaseURL, checkName: accounts.CheckName},
 	}
 }
 
@@ -61,6 +63,7 @@ func (o *Org) Routes(r gin.IRouter) {
 	a.POST("/gebruikers/:id/rol", o.adminSetRole)
 	a.POST("/gebruikers/:id/actief", o.adminSetActive)
 	a.GET("/mail", o.adminMail)
+	a.POST("/mail/:id/opnieuw", o.adminRetryMail)
 }
 
 // ownOrganisation sends an admin without an organisation to the admin

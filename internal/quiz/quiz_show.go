@@ -73,6 +73,13 @@ func (q *Quiz) page(c *gin.Context, status int, chosen map[int64][]int64, missin
 			q.fail(c, err)
 			return
 		}
+		if chosen == nil {
+			// No rejected submission to show: show what was kept.
+			if chosen, err = open.Kept(); err != nil {
+				q.fail(c, err)
+				return
+			}
+		}
 	case !errors.Is(err, database.ErrNotFound):
 		q.fail(c, err)
 		return

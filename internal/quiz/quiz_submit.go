@@ -82,6 +82,11 @@ func (q *Quiz) submit(c *gin.Context) {
 	case errors.Is(err, ErrSubmitted):
 		web.Redirect(c, reviewURL(m, res.Attempt.Seq), "ok", i18n.T(lang, "quiz.already"))
 	case errors.As(err, &missing):
+		// What was answered is kept, as with "Tussentijds bewaren".
+		if _, err := q.store.Keep(ctx, v.UserID, v.OrgID, m, sub); err != nil {
+			q.fail(c, err)
+			return
+		}
 		q.page(c, http.StatusUnprocessableEntity, sub.Chosen, missing.Questions)
 	case errors.Is(err, ErrTampered):
 		q.render.Error(c, http.StatusBadRequest, err)

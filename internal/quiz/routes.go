@@ -35,6 +35,10 @@ func (q *Quiz) Routes(r gin.IRouter) {
 		c.Redirect(http.StatusSeeOther, "/quiz/"+url.PathEscape(c.Param("module")))
 	})
 	g.POST("/:module", q.submit)
+	g.POST("/:module/bewaren", q.keep)
+	g.GET("/:module/bewaren", func(c *gin.Context) {
+		c.Redirect(http.StatusSeeOther, "/quiz/"+url.PathEscape(c.Param("module")))
+	})
 	g.GET("/:module/poging/:seq", q.review)
 }
 

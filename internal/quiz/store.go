@@ -90,6 +90,20 @@ type Attempt struct {
 	QuestionCount *int       `db:"question_count"`
 	Score         *int       `db:"score"`
 	Passed        *bool      `db:"passed"`
+	KeptJSON      []byte     `db:"kept"`
+}
+
+// Kept returns the answers kept so far in an open attempt: question id →
+// chosen option ids.
+func (a *Attempt) Kept() (map[int64][]int64, error) {
+	kept := map[int64][]int64{}
+	if len(a.KeptJSON) == 0 {
+		return kept, nil
+	}
+	if err := json.Unmarshal(a.KeptJSON, &kept); err != nil {
+		return nil, fmt.Errorf("quiz: kept answers of attempt %d: %w", a.ID, err)
+	}
+	return kept, nil
 }
 
 // Layout decodes the attempt's stored layout.
@@ -141,7 +155,7 @@ func (s *Store) Module(ctx context.Context, slug string) (*Module, error) {
 }
 
 const attemptColumns = `a.id, a.user_id, a.module_id, a.seq, a.layout, a.started_at, a.submitted_at,
-	a.correct_count, a.question_count, a.score, a.passed`
+	a.correct_count, a.question_count, a.score, a.passed, a.kept`
 
 // tenancy limits attempts to the learner $2 of organisation $3.
 const tenancy = `a.user_id = $2 AND EXISTS (
@@ -449,31 +463,8 @@ func storeAnswer(ctx context.Context, tx *sqlx.Tx, attemptID int64, an answer) e
 // with the answer key they were shown with. A question counts as right
 // only when exactly its correct options are chosen.
 func grade(shown []LayoutQuestion, chosen map[int64][]int64) ([]answer, error) {
-	byID := map[int64]LayoutQuestion{}
-	inLayout := map[int64]map[int64]bool{}
-	for _, lq := range shown {
-		byID[lq.ID] = lq
-		set := map[int64]bool{}
-		for _, o := range lq.Shown {
-			set[o.ID] = true
-		}
-		inLayout[lq.ID] = set
-	}
-	for qid, os := range chosen {
-		set, ok := inLayout[qid]
-		if !ok {
-			return nil, ErrTampered
-		}
-		seen := map[int64]bool{}
-		for _, o := range os {
-			if !set[o] || seen[o] {
-				return nil, ErrTampered
-			}
-			seen[o] = true
-		}
-		if byID[qid].Kind != "multiple" && len(os) > 1 {
-			return nil, ErrTampered
-		}
+	if err := checkChoices(shown, chosen); err != nil {
+		return nil, err
 	}
 	var missing []int64
 	var answers []answer
@@ -498,6 +489,39 @@ func grade(shown []LayoutQuestion, chosen map[int64][]int64) ([]answer, error) {
 		return nil, &MissingAnswers{Questions: missing}
 	}
 	return answers, nil
+}
+
+// checkChoices returns ErrTampered when chosen names a question or option
+// that the attempt did not show, an option twice, or several options for a
+// question that takes one.
+func checkChoices(shown []LayoutQuestion, chosen map[int64][]int64) error {
+	byID := map[int64]LayoutQuestion{}
+	inLayout := map[int64]map[int64]bool{}
+	for _, lq := range shown {
+		byID[lq.ID] = lq
+		set := map[int64]bool{}
+		for _, o := range lq.Shown {
+			set[o.ID] = true
+		}
+		inLayout[lq.ID] = set
+	}
+	for qid, os := range chosen {
+		set, ok := inLayout[qid]
+		if !ok {
+			return ErrTampered
+		}
+		seen := map[int64]bool{}
+		for _, o := range os {
+			if !set[o] || seen[o] {
+				return ErrTampered
+			}
+			seen[o] = true
+		}
+		if byID[qid].Kind != "multiple" && len(os) > 1 {
+			return ErrTampered
+		}
+	}
+	return nil
 }
 
 // Form is an attempt as the quiz page shows it: question and option texts

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/learning"
 )
 
 // teamNames are the teams a seeded organisation gets, in this order.
@@ -33,11 +35,15 @@ var lastNames = []string{
 // SeedLearners adds n learners with realistic progress to the organisation:
 // spread over up to twelve teams, each module started and completed by a
 // decreasing share of people (module 1 most, module 5 least), lessons done,
-// one submitted quiz attempt with answers where a quiz was taken. Seeded
-// people have no password and cannot sign in. It uses bulk INSERT … SELECT
-// and is idempotent per e-mail address: running it again adds nobody twice.
-// It returns the number of people added. The curriculum must be imported.
-func SeedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, error) {
+// one submitted quiz attempt with answers where a quiz was taken. The
+// lessons and attempts are written in bulk; the stored progress, the
+// completions and their certificates then come about through
+// progress.Refresh, the path every real learning event takes, so a seeded
+// completion has its certificate like any other. Seeded people have no
+// password and cannot sign in. It is idempotent per e-mail address:
+// running it again adds nobody twice. It returns the number of people
+// added. The curriculum must be imported.
+func SeedLearners(ctx context.Context, db *sqlx.DB, progress *learning.Store, orgID int64, n int) (int, error) {
 	if n <= 0 {
 		return 0, nil
 	}
@@ -76,65 +82,59 @@ func SeedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, er
 				SELECT ($2::bigint[])[1 + (i % cardinality($2::bigint[]))], id
 				FROM unnest($1::bigint[]) WITH ORDINALITY AS x(id, i)
 				ON CONFLICT DO NOTHING`},
-			// Module 1 is completed by about 55%, module 5 by about 23%;
-			// another quarter is busy with each module.
-			{"module progress", `
+			// What each person did in each module, decided once: module 1
+			// is completed by about 55%, module 5 by about 23%; another
+			// quarter is busy with each module. A quiz is taken for every
+			// module to complete (passed) and for a third of the others
+			// (not passed).
+			{"plan", `
+				CREATE TEMPORARY TABLE seed_plan ON COMMIT DROP AS
 				WITH x AS (
 					SELECT u.id AS user_id, m.id AS module_id, m.position,
 					       (SELECT count(*) FROM lessons l WHERE l.module_id = m.id)::int AS n,
-					       random() AS r, random() AS r2, random() AS r3
+					       random() AS r, random() AS r2, random() AS r3, random() AS r4
 					FROM unnest($1::bigint[]) u(id) CROSS JOIN modules m
 				), y AS (
 					SELECT *, greatest(0.05, 0.63 - 0.08 * position) AS pc FROM x
 				)
-				INSERT INTO module_progress (user_id, module_id, lessons_done, passed_at, completed_at, last_activity_at)
-				SELECT user_id, module_id,
-				       CASE WHEN r < pc THEN n ELSE floor(r2 * n)::int END,
-				       CASE WHEN r < pc THEN now() - r2 * interval '180 days' END,
-				       CASE WHEN r < pc THEN now() - r2 * interval '180 days' END,
-				       CASE WHEN r < pc THEN now() - r2 * interval '180 days' ELSE now() - r3 * interval '90 days' END
-				FROM y WHERE r < pc + 0.25
-				ON CONFLICT DO NOTHING`},
+				SELECT user_id, module_id, r < pc AS complete,
+				       CASE WHEN r < pc THEN n ELSE floor(r2 * n)::int END AS lessons_done,
+				       r < pc OR r4 < 0.33 AS quiz,
+				       CASE WHEN r < pc THEN now() - r2 * interval '180 days' ELSE now() - r3 * interval '90 days' END AS at
+				FROM y WHERE r < pc + 0.25`},
 			{"lessons done", `
 				INSERT INTO lesson_progress (user_id, lesson_id, module_id, done_at)
-				SELECT mp.user_id, l.id, l.module_id, mp.last_activity_at - (mp.lessons_done - l.rn) * interval '1 day'
-				FROM module_progress mp
+				SELECT p.user_id, l.id, l.module_id, p.at - (p.lessons_done - l.rn) * interval '1 day'
+				FROM seed_plan p
 				JOIN (SELECT id, module_id, row_number() OVER (PARTITION BY module_id ORDER BY position, id) AS rn FROM lessons) l
-				  ON l.module_id = mp.module_id AND l.rn <= mp.lessons_done
-				WHERE mp.user_id = ANY($1)
+				  ON l.module_id = p.module_id AND l.rn <= p.lessons_done
 				ON CONFLICT DO NOTHING`},
-			// A quiz taken: always for a completed module (passed), for a
-			// third of the others (not passed).
 			{"quiz attempts", `
 				WITH q AS (
 					SELECT m.id AS module_id, m.pass_mark, count(qu.id)::int AS qn
 					FROM modules m JOIN questions qu ON qu.module_id = m.id GROUP BY m.id
 				), x AS (
-					SELECT mp.user_id, mp.module_id, mp.last_activity_at, q.qn,
-					       CASE WHEN mp.completed_at IS NOT NULL
+					SELECT p.user_id, p.module_id, p.at, q.qn,
+					       CASE WHEN p.complete
 					            THEN ceil(q.qn * (q.pass_mark + random() * (100 - q.pass_mark)) / 100.0)
 					            ELSE floor(q.qn * random() * (q.pass_mark - 1) / 100.0) END::int AS correct
-					FROM module_progress mp JOIN q ON q.module_id = mp.module_id
-					WHERE mp.user_id = ANY($1) AND (mp.completed_at IS NOT NULL OR random() < 0.33)
+					FROM seed_plan p JOIN q ON q.module_id = p.module_id
+					WHERE p.quiz
 				)
 				INSERT INTO quiz_attempts (user_id, module_id, seq, layout, started_at, submitted_at, correct_count, question_count, score, passed)
-				SELECT x.user_id, x.module_id, 1, '{}'::jsonb, x.last_activity_at - interval '10 minutes', x.last_activity_at,
+				SELECT x.user_id, x.module_id, 1, '{}'::jsonb, x.at - interval '10 minutes', x.at,
 				       least(x.correct, x.qn), x.qn, least(x.correct, x.qn) * 100 / x.qn,
 				       least(x.correct, x.qn) * 100 / x.qn >= (SELECT pass_mark FROM modules WHERE id = x.module_id)
 				FROM x
 				ON CONFLICT DO NOTHING`},
-			{"best scores", `
-				UPDATE module_progress mp SET best_score = a.score
-				FROM quiz_attempts a
-				WHERE a.user_id = mp.user_id AND a.module_id = mp.module_id AND mp.user_id = ANY($1)`},
 			// Some questions are harder than others: each attempt answers
 			// its correct_count easiest questions (with some noise) right.
 			{"answers", `
-				INSERT INTO attempt_answers (attempt_id, question_id, chosen, correct)
-				SELECT a.id, r.question_id, '{}'::bigint[], r.rk <= a.correct_count
+				INSERT INTO attempt_answers (attempt_id, question_id, chosen, correct, number, question_kind, question_text)
+				SELECT a.id, r.question_id, '{}'::bigint[], r.rk <= a.correct_count, r.position, r.kind, r.text
 				FROM quiz_attempts a
 				CROSS JOIN LATERAL (
-					SELECT qu.id AS question_id,
+					SELECT qu.id AS question_id, qu.position, qu.kind, qu.text,
 					       row_number() OVER (ORDER BY (abs(hashtext(qu.slug)) % 100) / 100.0 + random() * 0.6) AS rk
 					FROM questions qu WHERE qu.module_id = a.module_id
 				) r
@@ -142,7 +142,10 @@ func SeedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, er
 				ON CONFLICT DO NOTHING`},
 		}
 		for _, s := range steps {
-			args := []any{pq.Array(ids)}
+			var args []any // the people added ($1) and the teams ($2), where used
+			if strings.Contains(s.sql, "$1") {
+				args = append(args, pq.Array(ids))
+			}
 			if strings.Contains(s.sql, "$2") {
 				args = append(args, pq.Array(teamIDs))
 			}
@@ -150,15 +153,42 @@ func SeedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, er
 				return fmt.Errorf("report: seed %s: %w", s.what, err)
 			}
 		}
-		return nil
+		return refreshSeeded(ctx, tx, progress, orgID)
 	})
 	if err != nil {
 		return 0, err
 	}
-	if _, err := db.ExecContext(ctx, `ANALYZE users, teams, team_members, module_progress, lesson_progress, quiz_attempts, attempt_answers`); err != nil {
+	if _, err := db.ExecContext(ctx, `ANALYZE users, teams, team_members, module_progress, lesson_progress, quiz_attempts, attempt_answers, certificates`); err != nil {
 		return added, fmt.Errorf("report: seed analyze: %w", err)
 	}
 	return added, nil
+}
+
+// refreshSeeded stores the progress of every planned (person, module) in
+// the order the events happened, through learning's Refresh: progress,
+// completion and the certificate hook, as for a real learner.
+func refreshSeeded(ctx context.Context, tx *sqlx.Tx, progress *learning.Store, orgID int64) error {
+	var plan []struct {
+		UserID   int64     `db:"user_id"`
+		ModuleID int64     `db:"module_id"`
+		At       time.Time `db:"at"`
+	}
+	if err := tx.SelectContext(ctx, &plan, `SELECT user_id, module_id, at FROM seed_plan ORDER BY user_id, at`); err != nil {
+		return fmt.Errorf("report: seed progress: %w", err)
+	}
+	var locked int64
+	for _, p := range plan {
+		if p.UserID != locked {
+			if err := learning.LockLearner(ctx, tx, p.UserID, orgID); err != nil {
+				return fmt.Errorf("report: seed progress of user %d: %w", p.UserID, err)
+			}
+			locked = p.UserID
+		}
+		if _, err := progress.Refresh(ctx, tx, p.UserID, p.ModuleID, p.At); err != nil {
+			return fmt.Errorf("report: seed progress: %w", err)
+		}
+	}
+	return nil
 }
 
 // SeedOrganisation returns the id of the organisation called name,

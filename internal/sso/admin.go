@@ -24,6 +24,7 @@ const expiryWarning = 30 * 24 * time.Hour
 // single sign-on.
 type Status struct {
 	OrgID         int64
+	OrgName       string
 	Configured    bool
 	Issuer        string
 	Domains       string
@@ -41,6 +42,9 @@ func (s Status) EditURL() string { return fmt.Sprintf("/beheer/organisaties/%d/s
 
 func statusOf(orgID int64, p *Provider, now time.Time) Status {
 	st := Status{OrgID: orgID}
+	if p != nil {
+		st.OrgName = p.OrgName
+	}
 	if p == nil {
 		return st
 	}
@@ -68,6 +72,20 @@ func (s *SSO) Status(ctx context.Context, orgID int64) (Status, error) {
 		return Status{}, err
 	}
 	return statusOf(orgID, p, time.Now()), nil
+}
+
+// Expiring lists the organisations whose client secret expires within 30
+// days or has expired, for the admin start page.
+func (s *SSO) Expiring(ctx context.Context) ([]Status, error) {
+	ps, err := s.store.ExpiringSecrets(ctx, time.Now().Add(expiryWarning))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Status, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, statusOf(p.OrgID, &p, time.Now()))
+	}
+	return out, nil
 }
 
 // Configure saves an organisation's settings: from the admin page and from

@@ -253,12 +253,30 @@ func TestSettingsKeepTheSecretAndWarnBeforeExpiry(t *testing.T) {
 	if !strings.Contains(page, "het clientgeheim vervalt op") || !strings.Contains(page, "nog 20 dagen") {
 		t.Errorf("no expiry warning 20 days before")
 	}
+	start := html.UnescapeString(w.admin.Get("/beheer").Body)
+	if !strings.Contains(start, `id="sso-expiring"`) || !strings.Contains(start, "Gemeente Aadorp</a>:") || !strings.Contains(start, "(nog 20 dagen)") ||
+		strings.Contains(start, "OCMW Bedorp</a>:") {
+		t.Errorf("/beheer does not warn of Aadorp's secret (and only of it)")
+	}
 	later := time.Now().AddDate(0, 0, 45).Format(time.DateOnly)
 	w.configure(t, w.orgA, url.Values{
 		"issuer": {w.op.Issuer}, "client_id": {"aadorp"}, "domeinen": {"aadorp.be"}, "geheim_vervalt": {later},
 	})
 	if strings.Contains(html.UnescapeString(w.admin.Get(orgPath(w.orgA)).Body), "het clientgeheim vervalt op") {
 		t.Errorf("an expiry warning 45 days before, want none before 30")
+	}
+	if w.admin.Get("/beheer").Contains(`id="sso-expiring"`) {
+		t.Errorf("/beheer warns 45 days before, want no warning before 30")
+	}
+	past := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	w.configure(t, w.orgA, url.Values{
+		"issuer": {w.op.Issuer}, "client_id": {"aadorp"}, "domeinen": {"aadorp.be"}, "geheim_vervalt": {past},
+	})
+	if !strings.Contains(html.UnescapeString(w.admin.Get(orgPath(w.orgA)).Body), "Het clientgeheim is vervallen op") {
+		t.Errorf("the organisation's page does not report the expired secret")
+	}
+	if b := w.admin.Get("/beheer").Body; !strings.Contains(b, `id="sso-expiring"`) || !strings.Contains(b, "vervallen op") {
+		t.Errorf("/beheer does not report the expired secret")
 	}
 }
 

@@ -61,6 +61,19 @@ func (s *Store) Provider(ctx context.Context, orgID int64) (*Provider, error) {
 	return &p, nil
 }
 
+// ExpiringSecrets lists the configurations whose client secret expires
+// on or before a day, soonest first.
+func (s *Store) ExpiringSecrets(ctx context.Context, before time.Time) ([]Provider, error) {
+	var ps []Provider
+	err := s.db.SelectContext(ctx, &ps, `SELECT `+providerColumns+`
+		FROM sso_providers p JOIN organisations o ON o.id = p.organisation_id
+		WHERE p.secret_expires_on <= $1::date ORDER BY p.secret_expires_on, lower(o.name)`, before.Format(time.DateOnly))
+	if err != nil {
+		return nil, fmt.Errorf("sso: expiring secrets: %w", err)
+	}
+	return ps, nil
+}
+
 // ProviderForDomain returns the configuration of the organisation that owns
 // an e-mail domain, or ErrNotFound.
 func (s *Store) ProviderForDomain(ctx context.Context, domain string) (*Provider, error) {

@@ -59,12 +59,12 @@ func Logger(log *slog.Logger) gin.HandlerFunc {
 }
 
 // Route is the pattern of the route that answered c, what logs record
-// instead of the path; "(no route)" when none matched.
+// instead of the path; "unmatched" when none matched (as in the metrics).
 func Route(c *gin.Context) string {
 	if p := c.FullPath(); p != "" {
 		return p
 	}
-	return "(no route)"
+	return "unmatched"
 }
 
 // Recovery turns a panic into the Dutch 500 page and logs the stack.

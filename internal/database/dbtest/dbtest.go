@@ -19,6 +19,7 @@ import (
 	"github.com/lib/pq"
 
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/jobs"
 	"nabij.be/leerplatform/migrations"
 )
 
@@ -110,6 +111,7 @@ func ensureTemplate(ctx context.Context, admin *sqlx.DB, base string) (string, e
 	for _, m := range ms {
 		fmt.Fprintf(h, "%d\x00%s\x00", m.Version, m.SQL)
 	}
+	fmt.Fprintf(h, "river\x00%d\x00", jobs.Versions())
 	name := "nabij_template_" + hex.EncodeToString(h.Sum(nil))[:12]
 
 	conn, err := admin.Connx(ctx)
@@ -138,6 +140,9 @@ func ensureTemplate(ctx context.Context, admin *sqlx.DB, base string) (string, e
 		return "", err
 	}
 	_, err = database.Migrate(ctx, tdb, ms)
+	if err == nil {
+		_, err = jobs.Migrate(ctx, tdb.DB)
+	}
 	tdb.Close()
 	if err != nil {
 		return "", err
