@@ -69,9 +69,11 @@ func write(dir, lang string) error {
 		id, form := k, "other"
 		if base, f, ok := cutForm(k); ok && have[base+".other"] {
 			id, form = base, f
-		}
-		if _, clash := out[id]; clash && id == k {
-			return fmt.Errorf("%s: key %q is both a text and the base of plural forms", lang, k)
+		} else if have[k+".other"] {
+			// An old singular key beside the plural forms that replaced
+			// it (a Go map merged from before the change): drop it.
+			fmt.Printf("%s: %s is superseded by %s.one/.other; dropped\n", lang, k, k)
+			continue
 		}
 		if out[id] == nil {
 			out[id] = map[string]string{}
