@@ -56,8 +56,12 @@ func newHarness(t *testing.T) *harness {
 	h.iss = NewIssuer(h.store)
 	h.srv = httptest.NewUnstartedServer(nil)
 	base := "http://" + h.srv.Listener.Addr().String()
+	flash, err := web.Flash(make([]byte, 32), false)
+	if err != nil {
+		t.Fatalf("flash: %v", err)
+	}
 	e := gin.New()
-	e.Use(web.Language(), func(c *gin.Context) {
+	e.Use(web.Language(), flash, func(c *gin.Context) {
 		if v := h.viewers[c.GetHeader("X-Test-As")]; v != nil {
 			web.SetViewer(c, v)
 		}
