@@ -91,7 +91,7 @@ func TestInvitationArrivesWithDefaults(t *testing.T) {
 	env := newEnv(t, srv, 0)
 	c := manager(t, env, "OCMW Zoersel")
 	resp := invite(t, env, c, "Nina.Nieuw@zoersel.example")
-	if !resp.Contains("1 uitnodigingen klaargezet") {
+	if !resp.Contains("1 uitnodiging klaargezet") {
 		t.Errorf("report lacks the queued line: %q", resp.Flash())
 	}
 
