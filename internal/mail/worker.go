@@ -38,7 +38,8 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	err := m.db.GetContext(ctx, &s, `
 		UPDATE mail_outbox SET attempts = attempts + 1, last_attempt_at = now()
 		WHERE id = $1 AND status = 'queued'
-		RETURNING id, recipient, subject, body, lang, coalesce(message_id, '') AS message_id, created_at`, job.Args.MailID)
+		RETURNING id, recipient, subject, body, lang, coalesce(message_id, '') AS message_id, created_at,
+			coalesce(unsubscribe_url, '') AS unsubscribe_url`, job.Args.MailID)
 	if errors.Is(database.NotFound(err), database.ErrNotFound) {
 		return nil // sent, given up or gone
 	}
