@@ -25,7 +25,7 @@ type moduleRow struct {
 	CompletedOn string
 	Continue    string // URL of the next step
 	Percent     int
-	Best        int // best quiz score, 0 before any attempt
+	Best        int    // best quiz score, 0 before any attempt
 	Required    bool   // assigned and not completed
 	DueOn       string // the due date of a required module
 	Overdue     bool
