@@ -272,3 +272,65 @@ func dedup(ids []int64) map[int64]bool {
 }
 
 func moduleIDsArray(ids []int64) any { return pq.Array(ids) }
+
+// Listed is an assignment as the managers' page shows it.
+type Listed struct {
+	ID         int64          `db:"id"`
+	Team       *string        `db:"team"`
+	Person     *string        `db:"person"`
+	Programme  bool           `db:"programme"`
+	Modules    pq.StringArray `db:"modules"`
+	DueOn      *time.Time     `db:"due_on"`
+	DueDays    *int           `db:"due_days"`
+	RemindDays pq.Int64Array  `db:"remind_days"`
+	People     int            `db:"people"`
+	Late       int            `db:"late"`
+	Done       int            `db:"done"`
+}
+
+// List returns the organisation's standing assignments, newest first, with
+// how many people each reaches, how many are late and how many are done
+// (for assignments of several modules, per person and module).
+func (s *Store) List(ctx context.Context, orgID int64, now time.Time) ([]Listed, error) {
+	var ls []Listed
+	err := s.db.SelectContext(ctx, &ls, dueCTE+`, counts AS (
+		SELECT assignment_id, count(*) AS people,
+		       count(*) FILTER (WHERE completed_at IS NULL AND due_on < $3::date) AS late,
+		       count(*) FILTER (WHERE completed_at IS NOT NULL) AS done
+		FROM due GROUP BY assignment_id
+	)
+	SELECT a.id, t.name AS team, u.email AS person, a.programme, a.due_on, a.due_days, a.remind_days,
+	       coalesce((SELECT array_agg(m.title ORDER BY m.position) FROM assignment_modules am
+	                 JOIN modules m ON m.id = am.module_id WHERE am.assignment_id = a.id), '{}') AS modules,
+	       coalesce(c.people, 0) AS people, coalesce(c.late, 0) AS late, coalesce(c.done, 0) AS done
+	FROM assignments a
+	LEFT JOIN teams t ON t.id = a.team_id
+	LEFT JOIN users u ON u.id = a.user_id
+	LEFT JOIN counts c ON c.assignment_id = a.id
+	WHERE a.organisation_id = $1 AND a.withdrawn_at IS NULL
+	ORDER BY a.created_at DESC, a.id DESC`, orgID, 0, Today(now).Format(time.DateOnly))
+	if err != nil {
+		return nil, fmt.Errorf("assignment: list for organisation %d: %w", orgID, err)
+	}
+	return ls, nil
+}
+
+// Choice is a team or module to pick in the form.
+type Choice struct {
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
+}
+
+// Teams lists the organisation's teams.
+func (s *Store) Teams(ctx context.Context, orgID int64) ([]Choice, error) {
+	var cs []Choice
+	err := s.db.SelectContext(ctx, &cs, `SELECT id, name FROM teams WHERE organisation_id = $1 ORDER BY name`, orgID)
+	return cs, err
+}
+
+// Modules lists the curriculum's modules in order.
+func (s *Store) Modules(ctx context.Context) ([]Choice, error) {
+	var cs []Choice
+	err := s.db.SelectContext(ctx, &cs, `SELECT id, title AS name FROM modules ORDER BY position`)
+	return cs, err
+}

@@ -72,6 +72,7 @@ var enAssignment = map[string]string{
 	"assignment.manage.err.due":     "Give a date (such as 31-03-2027) or a number of days, not both.",
 	"assignment.manage.err.past":    "The date lies in the past.",
 	"assignment.manage.err.person":  "There is no person with this e-mail address in your organisation.",
+	"assignment.manage.counts":      "reaches %d (per person and module) · %d completed · %d overdue",
 	"assignment.manage.col.due":     "Required by",
 	"assignment.manage.col.status":  "Status",
 }

@@ -72,6 +72,7 @@ var nlAssignment = map[string]string{
 	"assignment.manage.err.due":     "Geef een datum (zoals 31-03-2027) of een aantal dagen, niet allebei.",
 	"assignment.manage.err.past":    "De datum ligt in het verleden.",
 	"assignment.manage.err.person":  "Er is geen persoon met dit e-mailadres in je organisatie.",
+	"assignment.manage.counts":      "bereikt %d (per persoon en module) · %d afgerond · %d te laat",
 	"assignment.manage.col.due":     "Verplicht tegen",
 	"assignment.manage.col.status":  "Status",
 }
