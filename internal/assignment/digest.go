@@ -39,9 +39,9 @@ func (s *Store) DigestFor(ctx context.Context, orgID int64, now time.Time) (Dige
 	err := s.db.SelectContext(ctx, &lines, dueCTE+`
 		SELECT u.full_name, u.email, m.title, d.due_on, d.completed_at
 		FROM due d JOIN users u ON u.id = d.user_id JOIN modules m ON m.id = d.module_id
-		WHERE (d.completed_at IS NULL AND d.due_on < $3::date) OR d.completed_at >= $4
+		WHERE (d.completed_at IS NULL AND d.due_on < $3::date) OR (d.completed_at >= $4 AND d.completed_at < $5)
 		ORDER BY d.completed_at IS NOT NULL, d.due_on, u.full_name, m.position`,
-		orgID, 0, Today(now).Format(time.DateOnly), now.Add(-7*24*time.Hour))
+		orgID, 0, Today(now).Format(time.DateOnly), now.Add(-7*24*time.Hour), now)
 	if err != nil {
 		return Digest{}, fmt.Errorf("assignment: digest for organisation %d: %w", orgID, err)
 	}
