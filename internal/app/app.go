@@ -174,7 +174,9 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	accounts.UseSingleSignOn(singleSignOn)
 	org.UseSingleSignOn(orgs, singleSignOn)
 	authoring.New(db, render, a.markdown).Routes(e)
-	report.New(report.NewStore(db), render).Routes(e)
+	reports := report.NewStore(db)
+	reports.UseDueDates(assigned)
+	report.New(reports, render).Routes(e)
 	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
 
 	// In-memory caches of content, sessions and done lessons, kept in step

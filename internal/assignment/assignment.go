@@ -181,3 +181,34 @@ func (a *Assignments) DueDates(ctx context.Context, userID, orgID int64) (map[in
 	}
 	return out, nil
 }
+
+// DueCells implements report.DueSource.
+func (a *Assignments) DueCells(ctx context.Context, orgID int64, userIDs []int64) (map[[2]int64]time.Time, error) {
+	var rs []struct {
+		UserID   int64     `db:"user_id"`
+		ModuleID int64     `db:"module_id"`
+		DueOn    time.Time `db:"due_on"`
+	}
+	if err := a.db.SelectContext(ctx, &rs, dueCTE+`
+		SELECT user_id, module_id, due_on FROM due WHERE completed_at IS NULL AND user_id = ANY($3)`,
+		orgID, 0, moduleIDsArray(userIDs)); err != nil {
+		return nil, fmt.Errorf("assignment: due cells of organisation %d: %w", orgID, err)
+	}
+	out := make(map[[2]int64]time.Time, len(rs))
+	for _, r := range rs {
+		out[[2]int64{r.UserID, r.ModuleID}] = r.DueOn
+	}
+	return out, nil
+}
+
+// LateUserIDs implements report.DueSource.
+func (a *Assignments) LateUserIDs(ctx context.Context, orgID, moduleID int64) ([]int64, error) {
+	ids := []int64{}
+	if err := a.db.SelectContext(ctx, &ids, dueCTE+`
+		SELECT DISTINCT user_id FROM due
+		WHERE completed_at IS NULL AND due_on < $3::date AND ($4::bigint = 0 OR module_id = $4)`,
+		orgID, 0, Today(a.now()).Format(time.DateOnly), moduleID); err != nil {
+		return nil, fmt.Errorf("assignment: late people of organisation %d: %w", orgID, err)
+	}
+	return ids, nil
+}

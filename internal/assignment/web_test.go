@@ -179,3 +179,59 @@ func TestManagerAssignsWithdrawsAndExtends(t *testing.T) {
 		t.Errorf("after withdrawal Ann still must: %v", due)
 	}
 }
+
+func TestReportShowsWhoIsLate(t *testing.T) {
+	env := apptest.New(t)
+	ctx := context.Background()
+	org := env.CreateOrg("OCMW Wommelgem")
+	team := env.CreateTeam(org, "Onthaal")
+	ann, _ := env.CreateUser(org, "learner", "ann@wommelgem.example", "Ann Andries")
+	bob, _ := env.CreateUser(org, "learner", "bob@wommelgem.example", "Bob Bouwens")
+	env.CreateUser(org, "learner", "cas@wommelgem.example", "Cas Claes")
+	env.AddToTeam(team, ann)
+	env.AddToTeam(team, bob)
+	env.CreateUser(org, "manager", "baas@wommelgem.example", "Bea Baas")
+	m1 := moduleID(t, env, 1)
+	if _, err := env.App.Assignments().Store().Create(ctx, assignment.Draft{Target: assignment.Target{OrgID: org, TeamID: team},
+		ModuleIDs: []int64{m1}, Due: assignment.Due{On: day("2026-01-31")}}); err != nil {
+		t.Fatal(err)
+	}
+	complete(t, env, bob, m1, at("2026-01-20 10:00"))
+	env.SyncCaches()
+	mc := env.Client()
+	mc.Login("baas@wommelgem.example", apptest.TestPassword)
+	resp := mc.Get("/rapport/mensen?status=late")
+	if resp.Status != http.StatusOK {
+		t.Fatalf("matrix: status %d", resp.Status)
+	}
+	if !resp.Contains("Ann Andries") || resp.Contains("Bob Bouwens") || resp.Contains("Cas Claes") {
+		t.Errorf("the te-laat filter does not list exactly Ann:\n%s", resp.Body)
+	}
+	if !resp.Contains("te laat (tegen 2026-01-31)") {
+		t.Errorf("Ann's cell lacks the due date")
+	}
+	csv := mc.Get("/rapport/export.csv")
+	if csv.Status != http.StatusOK || !strings.Contains(csv.Body, `"Verplicht tegen: `) {
+		t.Fatalf("CSV: status %d, no due column:\n%.300s", csv.Status, csv.Body)
+	}
+	for _, line := range strings.Split(csv.Body, "\r\n") {
+		switch {
+		case strings.HasPrefix(line, `"Ann Andries"`):
+			if !strings.Contains(line, `"2026-01-31";"te laat"`) {
+				t.Errorf("Ann's CSV row lacks due date and status: %s", line)
+			}
+		case strings.HasPrefix(line, `"Bob Bouwens"`), strings.HasPrefix(line, `"Cas Claes"`):
+			if strings.Contains(line, "te laat") || strings.Contains(line, "2026-01-31") {
+				t.Errorf("CSV row of someone not late: %s", line)
+			}
+		}
+	}
+	// Another organisation's manager sees none of it.
+	other := env.CreateOrg("OCMW Elders")
+	env.CreateUser(other, "manager", "baas@elders.example", "Eli")
+	oc := env.Client()
+	oc.Login("baas@elders.example", apptest.TestPassword)
+	if resp := oc.Get("/rapport/mensen?status=late"); resp.Contains("Ann Andries") {
+		t.Errorf("another organisation's manager sees Ann")
+	}
+}
