@@ -42,8 +42,8 @@ func TestWeeklyDigest(t *testing.T) {
 		ModuleIDs: []int64{m1}, Due: assignment.Due{On: day("2030-03-10")}}); err != nil {
 		t.Fatal(err)
 	}
-	complete(t, env, bob, m1, at("2030-03-12 10:00")) // late, but within the week
-	complete(t, env, cas, m1, at("2030-03-05 10:00")) // on time, before the week
+	complete(t, env, bob, m1, at("2030-03-12 10:00"))  // late, but within the week
+	complete(t, env, cas, m1, at("2030-03-05 10:00"))  // on time, before the week
 	complete(t, env, dana, m1, at("2030-03-13 10:00")) // not assigned
 
 	send := func(now string) int {
