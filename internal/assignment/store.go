@@ -170,18 +170,25 @@ const dueCTE = `
 WITH reached AS (
 	SELECT a.id AS assignment_id, a.organisation_id, u.id AS user_id, a.programme, a.remind_days,
 	       coalesce(x.due_on, a.due_on,
-	                (greatest(coalesce(tm.joined_at, u.created_at), a.created_at) AT TIME ZONE 'Europe/Brussels')::date
-	                + a.due_days) AS due_on
+	                (greatest(j.joined_at, a.created_at) AT TIME ZONE 'Europe/Brussels')::date + a.due_days) AS due_on
 	FROM assignments a
-	JOIN users u ON u.organisation_id = a.organisation_id AND u.deleted_at IS NULL AND u.active
+	-- The people an assignment reaches, with the day they joined: three
+	-- branches, so that a team's assignment reads only its members.
+	CROSS JOIN LATERAL (
+		SELECT u.id, u.created_at AS joined_at FROM users u
+		WHERE a.team_id IS NULL AND a.user_id IS NULL AND u.organisation_id = a.organisation_id
+		UNION ALL
+		SELECT tm.user_id, tm.joined_at FROM team_members tm
+		WHERE a.team_id IS NOT NULL AND tm.team_id = a.team_id
+		UNION ALL
+		SELECT a.user_id, u.created_at FROM users u WHERE a.user_id IS NOT NULL AND u.id = a.user_id
+	) j
+	JOIN users u ON u.id = j.id AND u.organisation_id = a.organisation_id AND u.deleted_at IS NULL AND u.active
 	            AND u.role IN ('learner', 'manager')
-	LEFT JOIN team_members tm ON tm.team_id = a.team_id AND tm.user_id = u.id
 	LEFT JOIN assignment_extensions x ON x.assignment_id = a.id AND x.user_id = u.id
 	WHERE a.withdrawn_at IS NULL
 	  AND ($1::bigint = 0 OR a.organisation_id = $1)
 	  AND ($2::bigint = 0 OR u.id = $2)
-	  AND (a.team_id IS NULL OR tm.user_id IS NOT NULL)
-	  AND (a.user_id IS NULL OR a.user_id = u.id)
 ), due AS (
 	SELECT DISTINCT ON (r.user_id, m.id)
 	       r.user_id, r.organisation_id, m.id AS module_id, r.due_on, r.remind_days, r.assignment_id,
