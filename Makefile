@@ -10,7 +10,7 @@ PKGS ?= ./...
 # db_url prints DATABASE_URL, starting the private cluster when it is unset.
 db_url = $${DATABASE_URL:-$$(scripts/devdb.sh start)}
 
-.PHONY: run test build stop-db db check fuzz clean
+.PHONY: run test race build stop-db db check fuzz clean
 
 ## run: start PostgreSQL if needed, migrate, import the curriculum, create demo accounts, serve on $(PORT)
 run: build
@@ -26,6 +26,12 @@ test:
 	@scripts/deps.sh
 	@url="$(db_url)"; \
 	DATABASE_URL="$$url" $(GO) test -count=1 -p 2 -timeout 20m $(PKGS)
+
+## race: every test again under the race detector (CI runs it after test)
+race:
+	@scripts/deps.sh
+	@url="$(db_url)"; \
+	DATABASE_URL="$$url" $(GO) test -race -count=1 -p 2 -timeout 40m $(PKGS)
 
 ## build: compile the one binary to bin/nabij
 build:

@@ -40,7 +40,7 @@ func TestAssignAndRemindersCommands(t *testing.T) {
 		t.Errorf("assign printed %q", out.String())
 	}
 	for _, bad := range [][]string{
-		{"--org", "OCMW Nijlen", "--module", slug},                                      // no date
+		{"--org", "OCMW Nijlen", "--module", slug},                                       // no date
 		{"--org", "OCMW Nijlen", "--module", slug, "--programme", "--due", "2030-01-01"}, // both
 		{"--org", "OCMW Nijlen", "--team", "Geen", "--module", slug, "--due", "2030-01-01"},
 		{"--org", "OCMW Nergens", "--programme", "--due-days", "30"},

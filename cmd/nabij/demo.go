@@ -28,6 +28,10 @@ var demoAccounts = []auth.NewAccount{
 // demo passwords.
 func demo(ctx context.Context, _ *slog.Logger, args []string) error {
 	// Arguments first: a wrong one writes nothing.
+	orgs, args, err := organisationsFlag(args)
+	if err != nil {
+		return err
+	}
 	learners, err := learnersFlag(args)
 	if err != nil {
 		return err
@@ -49,5 +53,8 @@ func demo(ctx context.Context, _ *slog.Logger, args []string) error {
 		return err
 	}
 	fmt.Printf("  %s has completed module 1 and has its certificate.\n", demoAccounts[3].Email)
+	if orgs > 1 {
+		return seedOrganisations(ctx, db, learners, orgs)
+	}
 	return seedLearners(ctx, db, learners)
 }

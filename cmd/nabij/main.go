@@ -32,7 +32,8 @@ Usage:
   nabij user create --email E --name N --role admin|trainer|manager|learner [--org NAME] [--team NAME]
                               create or update an account (password from NABIJ_PASSWORD, else generated and printed)
   nabij demo [--learners N]   create the demo organisation "OCMW Demodorp" and its accounts and print their logins;
-                              --learners adds N learners with random progress (for reports and benchmarks)
+                              --learners adds N learners with random progress (for reports and benchmarks);
+                              --organisations K spreads them over K organisations (a tenth in the demo one)
   nabij org sso --org NAME --issuer URL --client-id ID --client-secret-file FILE --domains a.be,b.be
                 [--manager-claim NAME=VALUE] [--team-claim NAME] [--secret-expires YYYY-MM-DD] [--sso-only] | --off
                               sign the organisation's people in through its OpenID Connect provider (README: Single sign-on)

@@ -86,6 +86,13 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
+	if q := a.Jobs(); q != nil {
+		metrics.WatchJobs(func(ctx context.Context) (metrics.JobCounts, error) {
+			s, err := q.Stats(ctx)
+			return metrics.JobCounts{Queued: int64(s.Waiting), Running: int64(s.Running), Retrying: int64(s.Scheduled),
+				Failed: int64(s.Failed), Oldest: s.Oldest}, err
+		})
+	}
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -34,8 +33,12 @@ func TestBrusselsDatesWithoutSystemZoneFiles(t *testing.T) {
 	done
 	[ -z "$(ls -A /usr/share/zoneinfo 2>/dev/null)" ] || { echo "zone files still visible"; exit 4; }
 	exec "$0" -test.run '^TestBrusselsDatesWithoutSystemZoneFiles$'`
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
 	cmd := exec.Command("unshare", "--mount", "sh", "-c", script, os.Args[0])
-	cmd.Env = append(os.Environ(), probeEnv+"=1", "GOROOT_ZONES="+runtime.GOROOT()+"/lib/time", "ZONEINFO=")
+	cmd.Env = append(os.Environ(), probeEnv+"=1", "GOROOT_ZONES="+strings.TrimSpace(string(goroot))+"/lib/time", "ZONEINFO=")
 	out, err := cmd.CombinedOutput()
 	if err != nil && strings.Contains(string(out), "Operation not permitted") {
 		// No mount namespace here (an unprivileged CI runner): check at

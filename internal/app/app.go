@@ -20,6 +20,7 @@ import (
 	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/feedback"
 	"nabij.be/leerplatform/internal/i18n"
 	"nabij.be/leerplatform/internal/jobs"
 	"nabij.be/leerplatform/internal/learning"
@@ -72,6 +73,10 @@ func (a *App) startJobs(ctx context.Context, cfg *config.Config, mailer *mail.Ma
 		return err
 	}
 	a.jobs = q
+	metrics.WatchJobs(func(ctx context.Context) (metrics.JobCounts, error) {
+		st, err := q.Stats(ctx)
+		return metrics.JobCounts{Queued: int64(st.Waiting + st.Running), Retrying: int64(st.Scheduled), Failed: int64(st.Failed)}, err
+	})
 	return nil
 }
 
@@ -169,14 +174,17 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	accounts.Routes(e)
 	orgs := org.New(db, render, cfg, mailer, accounts, log)
 	orgs.Routes(e)
+	feedback.New(db, render).Routes(e)
 	singleSignOn := sso.New(db, render, cfg, accounts, log)
 	singleSignOn.Routes(e)
 	accounts.UseSingleSignOn(singleSignOn)
 	org.UseSingleSignOn(orgs, singleSignOn)
 	authoring.New(db, render, a.markdown).Routes(e)
-	reports := report.NewStore(db)
-	reports.UseDueDates(assigned)
-	report.New(reports, render).Routes(e)
+	reportStore := report.NewStore(db)
+	reportStore.UseDueDates(assigned)
+	reports := report.New(reportStore, render)
+	reports.CacheDashboards(cfg.CacheMaxAge) // figures at most report.DashboardMaxAge old
+	reports.Routes(e)
 	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
 
 	// In-memory caches of content, sessions and done lessons, kept in step

@@ -222,7 +222,7 @@ func TestLanguageChoiceSignedIn(t *testing.T) {
 		t.Fatalf("signed in, after choosing English: status %d, page in English = %v, want 200 and English", r.Status, strings.Contains(r.Body, `<html lang="en">`))
 	}
 	var lang string
-	env.DB.Get(&lang, `SELECT lang FROM users WHERE id = $1`, id)
+	env.MustGet(&lang, `SELECT lang FROM users WHERE id = $1`, id)
 	if lang != "en" {
 		t.Errorf("profile language = %q, want en", lang)
 	}

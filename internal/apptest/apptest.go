@@ -210,3 +210,20 @@ func (r *Response) Flash() string {
 
 // Contains reports whether the body contains s.
 func (r *Response) Contains(s string) bool { return strings.Contains(r.Body, s) }
+
+// MustGet reads one row into dest and fails the test on a query error, so
+// that an assertion on the result cannot pass because the query broke.
+func (e *Env) MustGet(dest any, query string, args ...any) {
+	e.T.Helper()
+	if err := e.DB.Get(dest, query, args...); err != nil {
+		e.T.Fatalf("%s: %v", query, err)
+	}
+}
+
+// MustSelect reads rows into dest and fails the test on a query error.
+func (e *Env) MustSelect(dest any, query string, args ...any) {
+	e.T.Helper()
+	if err := e.DB.Select(dest, query, args...); err != nil {
+		e.T.Fatalf("%s: %v", query, err)
+	}
+}

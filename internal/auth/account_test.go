@@ -33,7 +33,7 @@ func TestSessionFixationImpossible(t *testing.T) {
 		t.Errorf("token unchanged at second login")
 	}
 	var n int
-	env.DB.Get(&n, `SELECT count(*) FROM sessions WHERE token_hash = $1`, auth.HashToken(first))
+	env.MustGet(&n, `SELECT count(*) FROM sessions WHERE token_hash = $1`, auth.HashToken(first))
 	if n != 0 {
 		t.Errorf("old session still stored after a new login")
 	}
@@ -55,7 +55,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		}
 	}
 	var deleted int
-	env.DB.Get(&deleted, `SELECT count(*) FROM users WHERE deleted_at IS NOT NULL OR full_name <> 'An Peeters'`)
+	env.MustGet(&deleted, `SELECT count(*) FROM users WHERE deleted_at IS NOT NULL OR full_name <> 'An Peeters'`)
 	if deleted != 0 {
 		t.Errorf("a cross-origin POST changed the account")
 	}
@@ -167,7 +167,9 @@ func TestProfileNameAndLanguage(t *testing.T) {
 		t.Fatalf("save profile: status %d %q, want the English confirmation", resp.Status, resp.Flash())
 	}
 	var name, lang string
-	env.DB.QueryRow(`SELECT full_name, lang FROM users WHERE email = 'an@testdorp.example'`).Scan(&name, &lang)
+	if err := env.DB.QueryRow(`SELECT full_name, lang FROM users WHERE email = 'an@testdorp.example'`).Scan(&name, &lang); err != nil {
+		t.Fatal(err)
+	}
 	if name != "Anaïs Peeters-Dubois" || lang != "en" {
 		t.Errorf("stored name %q lang %q, want %q en", name, lang, "Anaïs Peeters-Dubois")
 	}
@@ -208,7 +210,7 @@ func TestPrivacyExportAndDelete(t *testing.T) {
 	id, pw := env.CreateUser(org, "learner", "an@testdorp.example", "An Peeters")
 	env.AddToTeam(team, id)
 	var moduleID int64
-	env.DB.Get(&moduleID, `SELECT id FROM modules ORDER BY position LIMIT 1`)
+	env.MustGet(&moduleID, `SELECT id FROM modules ORDER BY position LIMIT 1`)
 	env.DB.MustExec(`INSERT INTO module_progress (user_id, module_id, lessons_done, completed_at) VALUES ($1, $2, 3, now())`, id, moduleID)
 	env.DB.MustExec(`INSERT INTO certificates (code, user_id, module_id, name, organisation, organisation_id, title, minutes, completed_at)
 		VALUES ('TESTCODE1', $1, $2, 'An Peeters', 'OCMW Testdorp', $3, 'Module 1', 60, now())`, id, moduleID, org)
@@ -243,14 +245,16 @@ func TestPrivacyExportAndDelete(t *testing.T) {
 	}
 	var name, email string
 	var hash *string
-	env.DB.QueryRow(`SELECT full_name, email, password_hash FROM users WHERE id = $1`, id).Scan(&name, &email, &hash)
+	if err := env.DB.QueryRow(`SELECT full_name, email, password_hash FROM users WHERE id = $1`, id).Scan(&name, &email, &hash); err != nil {
+		t.Fatal(err)
+	}
 	if name != "Verwijderde gebruiker" || strings.Contains(email, "testdorp") || hash != nil {
 		t.Errorf("after delete: name %q email %q hash %v, want anonymised", name, email, hash)
 	}
 	var progress, certs, members int
-	env.DB.Get(&progress, `SELECT count(*) FROM module_progress WHERE user_id = $1 AND completed_at IS NOT NULL`, id)
-	env.DB.Get(&certs, `SELECT count(*) FROM certificates WHERE user_id = $1`, id)
-	env.DB.Get(&members, `SELECT count(*) FROM team_members WHERE user_id = $1`, id)
+	env.MustGet(&progress, `SELECT count(*) FROM module_progress WHERE user_id = $1 AND completed_at IS NOT NULL`, id)
+	env.MustGet(&certs, `SELECT count(*) FROM certificates WHERE user_id = $1`, id)
+	env.MustGet(&members, `SELECT count(*) FROM team_members WHERE user_id = $1`, id)
 	if progress != 1 || certs != 0 || members != 0 {
 		t.Errorf("after delete: completions %d certificates %d team memberships %d, want 1 0 0", progress, certs, members)
 	}

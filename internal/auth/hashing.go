@@ -18,6 +18,8 @@ var ErrBusy = errors.New("auth: too many passwords being hashed at once")
 // take the server past a gigabyte and starve every other request.
 type hashGate struct {
 	slots   chan struct{}
+	pending atomic.Int64  // password checks admitted and not yet done
+	queue   int64         // most checks admitted at once: a few per slot
 	wait    time.Duration // how long a request may wait for a slot
 	checked atomic.Int64  // passwords hashed or verified, for tests and measurements
 	running atomic.Int64  // argon2id runs in flight
@@ -29,8 +31,21 @@ func newHashGate(n int) *hashGate {
 	if n <= 0 {
 		n = 2 * runtime.NumCPU()
 	}
-	return &hashGate{slots: make(chan struct{}, n), wait: 100 * time.Millisecond}
+	return &hashGate{slots: make(chan struct{}, n), queue: int64(4 * n), wait: 100 * time.Millisecond}
 }
+
+// admit lets a password check begin its database work unless so many are
+// already under way that it could not get a slot soon: then it is refused
+// before costing anything (ErrBusy). The caller runs done when finished.
+func (g *hashGate) admit() error {
+	if g.pending.Add(1) > g.queue {
+		g.pending.Add(-1)
+		return ErrBusy
+	}
+	return nil
+}
+
+func (g *hashGate) done() { g.pending.Add(-1) }
 
 // enter takes a slot, waiting briefly for one; it returns ErrBusy when none
 // comes free. The caller runs leave when done.

@@ -37,7 +37,7 @@ func TestLoginLogout(t *testing.T) {
 		t.Fatal("no session cookie after login")
 	}
 	var stored int
-	env.DB.Get(&stored, `SELECT count(*) FROM sessions WHERE token_hash = $1`, auth.HashToken(sessionCookie(t, env, c)))
+	env.MustGet(&stored, `SELECT count(*) FROM sessions WHERE token_hash = $1`, auth.HashToken(sessionCookie(t, env, c)))
 	if stored != 1 {
 		t.Errorf("sessions with the cookie's hash = %d, want 1", stored)
 	}
@@ -51,7 +51,7 @@ func TestLoginLogout(t *testing.T) {
 	if resp.Contains(`action="/afmelden"`) {
 		t.Errorf("still signed in after logout")
 	}
-	env.DB.Get(&stored, `SELECT count(*) FROM sessions`)
+	env.MustGet(&stored, `SELECT count(*) FROM sessions`)
 	if stored != 0 {
 		t.Errorf("sessions after logout = %d, want 0", stored)
 	}

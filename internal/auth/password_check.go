@@ -31,6 +31,10 @@ const (
 // attempt saw a count within the budget that included every earlier hashed
 // one, so at most the budget's passwords are checked per window.
 func (a *Auth) checkPassword(ctx context.Context, keys []string, password string, hash *string) (checkOutcome, time.Duration, error) {
+	if a.hashes.admit() != nil {
+		return checkBusy, 0, nil
+	}
+	defer a.hashes.done()
 	wait, err := a.throttle.count(ctx, keys)
 	if err != nil {
 		return checkWrong, 0, err

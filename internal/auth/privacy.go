@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -33,6 +34,7 @@ var exportQueries = []struct{ name, sql string }{
 	{"certificates", `SELECT code, name, organisation, title, minutes, completed_at, issued_at, revoked_at, revoked_reason
 		FROM certificates WHERE user_id = $1 ORDER BY issued_at`},
 	{"sessions", `SELECT created_at, last_seen_at, expires_at FROM sessions WHERE user_id = $1 ORDER BY created_at`},
+	{"single_sign_on", `SELECT issuer, subject, created_at FROM sso_identities WHERE user_id = $1 ORDER BY created_at`},
 }
 
 // Export returns all data about a user as one JSON document.
@@ -49,7 +51,12 @@ func Export(ctx context.Context, db *sqlx.DB, userID int64) ([]byte, error) {
 }
 
 func (a *Auth) privacy(c *gin.Context) {
-	a.render.HTML(c, http.StatusOK, "auth/privacy", i18nTitle(c, "auth.privacy.title"), deleteData{})
+	acc, err := a.store.AccountByID(c.Request.Context(), web.CurrentViewer(c).UserID)
+	if err != nil {
+		a.render.Error(c, http.StatusInternalServerError, err)
+		return
+	}
+	a.render.HTML(c, http.StatusOK, "auth/privacy", i18nTitle(c, "auth.privacy.title"), deleteData{NoPassword: acc.PasswordHash == nil})
 }
 
 func (a *Auth) export(c *gin.Context) {
@@ -64,7 +71,13 @@ func (a *Auth) export(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 }
 
-type deleteData struct{ Error string }
+// deleteData is the privacy page. Someone who signs in only through their
+// organisation's provider has no password: they confirm with their
+// address instead.
+type deleteData struct {
+	Error      string
+	NoPassword bool
+}
 
 // DeleteAccount anonymises a person: the user row stays (so that the
 // organisation's completion counts stay true) but carries no name, e-mail
@@ -84,6 +97,7 @@ func DeleteAccount(ctx context.Context, db *sqlx.DB, userID int64) error {
 			`DELETE FROM certificates WHERE user_id = $1`,
 			`DELETE FROM password_resets WHERE user_id = $1`,
 			`DELETE FROM invitations WHERE user_id = $1`,
+			`DELETE FROM sso_identities WHERE user_id = $1`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
 				return fmt.Errorf("auth: delete account %d: %w", userID, err)
@@ -105,15 +119,25 @@ func (a *Auth) deleteAccount(c *gin.Context) {
 		a.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	ok, err := a.checkCurrentPassword(c, v.UserID, c.PostForm("wachtwoord"), acc.PasswordHash, func(status int, msg string) {
-		a.render.HTML(c, status, "auth/privacy", tr(lang, "auth.privacy.title"), deleteData{Error: msg})
-	})
-	if err != nil {
-		a.render.Error(c, http.StatusInternalServerError, err)
-		return
-	}
-	if !ok {
-		return
+	if acc.PasswordHash == nil {
+		// Signs in only through the organisation's provider: confirms
+		// with the address instead of a password.
+		if !strings.EqualFold(strings.TrimSpace(c.PostForm("email")), acc.Email) {
+			a.render.HTML(c, http.StatusUnprocessableEntity, "auth/privacy", tr(lang, "auth.privacy.title"),
+				deleteData{Error: tr(lang, "auth.privacy.delete_email_wrong"), NoPassword: true})
+			return
+		}
+	} else {
+		ok, err := a.checkCurrentPassword(c, v.UserID, c.PostForm("wachtwoord"), acc.PasswordHash, func(status int, msg string) {
+			a.render.HTML(c, status, "auth/privacy", tr(lang, "auth.privacy.title"), deleteData{Error: msg})
+		})
+		if err != nil {
+			a.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+		if !ok {
+			return
+		}
 	}
 	if err := DeleteAccount(ctx, a.db, v.UserID); err != nil {
 		a.render.Error(c, http.StatusInternalServerError, err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"nabij.be/leerplatform/internal/apptest"
+	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/config"
 	"nabij.be/leerplatform/internal/database/dbtest"
 )
@@ -276,5 +277,32 @@ func TestDeletionForgetsThrottleRows(t *testing.T) {
 	}
 	if n := dbtest.Count(t, env.DB, `SELECT count(*) FROM login_devices`); n != 0 {
 		t.Errorf("%d device cookies of the deleted account remain", n)
+	}
+}
+
+// TestCleanUpRemovesEndedWindows: the periodic clean-up removes throttle
+// rows whose window ended and expired device cookies, and keeps the rest.
+func TestCleanUpRemovesEndedWindows(t *testing.T) {
+	db := dbtest.New(t)
+	var user int64
+	if err := db.Get(&user, `INSERT INTO users (email, full_name, role) VALUES ('t@example.be', 'T', 'trainer') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	db.MustExec(`INSERT INTO login_failures (key, attempts, last_attempt_at, window_start) VALUES
+		('ip:192.0.2.1', 3, now() - interval '16 minutes', now() - interval '16 minutes'),
+		('ip:192.0.2.2', 3, now(), now() - interval '5 minutes')`)
+	db.MustExec(`INSERT INTO login_devices (token_hash, user_id, expires_at) VALUES
+		('\x01', $1, now() - interval '1 second'), ('\x02', $1, now() + interval '1 day')`, user)
+	if err := auth.NewThrottle(db).CleanUp(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM login_failures WHERE key = 'ip:192.0.2.1'`); n != 0 {
+		t.Error("a row whose window ended was kept")
+	}
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM login_failures WHERE key = 'ip:192.0.2.2'`); n != 1 {
+		t.Error("a row in its window was removed")
+	}
+	if n := dbtest.Count(t, db, `SELECT count(*) FROM login_devices`); n != 1 {
+		t.Errorf("%d device cookies left, want the one not expired", n)
 	}
 }

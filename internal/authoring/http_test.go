@@ -205,7 +205,7 @@ func TestUploadRefusesTricks(t *testing.T) {
 		}
 	}
 	var n int
-	env.DB.Get(&n, `SELECT count(*) FROM media WHERE name LIKE 'upload-%' OR name LIKE '%passwd%'`)
+	env.MustGet(&n, `SELECT count(*) FROM media WHERE name LIKE 'upload-%' OR name LIKE '%passwd%'`)
 	if n != 0 {
 		t.Errorf("refused uploads stored %d media rows", n)
 	}
@@ -216,7 +216,7 @@ func TestUploadRefusesTricks(t *testing.T) {
 		t.Fatalf("png upload: status %d; page says %q", r.Status, r.Flash())
 	}
 	var names []string
-	env.DB.Select(&names, `SELECT name FROM media WHERE name LIKE 'upload-%' OR name LIKE '%passwd%' OR name LIKE '%/%'`)
+	env.MustSelect(&names, `SELECT name FROM media WHERE name LIKE 'upload-%' OR name LIKE '%passwd%' OR name LIKE '%/%'`)
 	if len(names) != 1 || !regexp.MustCompile(`^upload-[0-9a-f]{16}\.png$`).MatchString(names[0]) {
 		t.Errorf("stored names = %q, want one upload-HASH.png", names)
 	}
@@ -309,14 +309,14 @@ func TestProgressSurvivesAnEdit(t *testing.T) {
 		t.Fatalf("mark done: status %d; page says %q", r.Status, r.Flash())
 	}
 	var before int64
-	env.DB.Get(&before, `SELECT lesson_id FROM lesson_progress`)
+	env.MustGet(&before, `SELECT lesson_id FROM lesson_progress`)
 	v := formVersion(t, trainer.Get(editorPath))
 	r := trainer.PostForm(editorPath, url.Values{"version": {v}, "title": {"Heldere taal, herzien"}, "minutes": {"9"}, "body": {"## Herzien\n\nNieuwe tekst."}, "action": {"publish"}})
 	if r.Status != http.StatusOK {
 		t.Fatalf("publish: status %d; page says %q", r.Status, r.Flash())
 	}
 	var after []int64
-	env.DB.Select(&after, `SELECT lesson_id FROM lesson_progress`)
+	env.MustSelect(&after, `SELECT lesson_id FROM lesson_progress`)
 	if len(after) != 1 || after[0] != before {
 		t.Errorf("progress after an edit = %v, want [%d]", after, before)
 	}
@@ -447,7 +447,7 @@ func TestQuizEditor(t *testing.T) {
 	// The form as shown, plus a new true/false question.
 	form = formValues(page.Body)
 	var count int
-	env.DB.Get(&count, `SELECT count(*) FROM questions q JOIN modules m ON m.id = q.module_id WHERE m.slug = $1`, moduleSlug)
+	env.MustGet(&count, `SELECT count(*) FROM questions q JOIN modules m ON m.id = q.module_id WHERE m.slug = $1`, moduleSlug)
 	n := form.Get("questions")
 	last := "q" + strconv.Itoa(atoi(n)-1) + "."
 	form.Set(last+"kind", "truefalse")
@@ -464,7 +464,7 @@ func TestQuizEditor(t *testing.T) {
 		t.Fatalf("add a question: status %d; page says %q", r.Status, r.Flash())
 	}
 	var after int
-	env.DB.Get(&after, `SELECT count(*) FROM questions q JOIN modules m ON m.id = q.module_id WHERE m.slug = $1`, moduleSlug)
+	env.MustGet(&after, `SELECT count(*) FROM questions q JOIN modules m ON m.id = q.module_id WHERE m.slug = $1`, moduleSlug)
 	if after != count+1 {
 		t.Errorf("questions after adding one = %d, want %d", after, count+1)
 	}

@@ -2,7 +2,9 @@ package authoring
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -153,12 +155,24 @@ func (a *Authoring) editLesson(c *gin.Context) {
 	a.renderLesson(c, http.StatusOK, lessonData{Module: m, Draft: d, Form: f, Preview: a.renderPreview(m, d.BodyMD)})
 }
 
-// saveLesson handles the editor's three buttons: preview (nothing stored),
-// save (a draft) and publish.
+// saveLesson handles the editor's buttons: preview (nothing stored), save
+// (a draft), publish, and "Afbeelding opladen" without JavaScript, which
+// saves the text as a draft first and then stores the image, so that no
+// typed text is lost.
 func (a *Authoring) saveLesson(c *gin.Context) {
 	m, d, ok := a.lesson(c)
 	if !ok {
 		return
+	}
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		// The editor form carries a file for the upload button. Parse it
+		// within bounds first: a body too large to read cannot be saved,
+		// and the trainer's text is still in the page they came from.
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxUpload+MaxBody+1<<20)
+		if err := c.Request.ParseMultipartForm(8 << 20); err != nil {
+			a.render.Error(c, http.StatusRequestEntityTooLarge, fmt.Errorf("authoring: editor form: %w", err))
+			return
+		}
 	}
 	f, in := bindLesson(c)
 	f.Slug = d.Slug
@@ -215,10 +229,49 @@ func (a *Authoring) saveLesson(c *gin.Context) {
 		return
 	}
 	msg := t(c, "authoring.flash.saved")
-	if action == "publish" {
+	switch action {
+	case "publish":
 		msg = t(c, "authoring.flash.published")
+	case "upload":
+		kind, msg, err := a.editorUpload(c, m)
+		if err != nil {
+			a.fail(c, err) // the text is saved; the image could not be stored
+			return
+		}
+		web.Redirect(c, lessonURL(m, d.Slug), kind, msg)
+		return
 	}
 	web.Redirect(c, lessonURL(m, d.Slug), "ok", msg)
+}
+
+// editorUpload stores the image sent with the editor form, after its text
+// was saved, and returns the flash message for the editor.
+func (a *Authoring) editorUpload(c *gin.Context, m *Module) (kind, msg string, err error) {
+	fh, err := c.FormFile("afbeelding")
+	if err != nil {
+		return "error", t(c, "authoring.upload.nofile.saved"), nil
+	}
+	if fh.Size > MaxUpload {
+		return "error", t(c, "authoring.upload.toolarge.saved", MaxUpload>>20), nil
+	}
+	file, err := fh.Open()
+	if err != nil {
+		return "", "", fmt.Errorf("authoring: editor upload: %w", err)
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, MaxUpload+1))
+	if err != nil {
+		return "", "", fmt.Errorf("authoring: editor upload: %w", err)
+	}
+	name, err := a.store.SaveUpload(c.Request.Context(), m.ID, data)
+	var refused UploadRefused
+	switch {
+	case errors.As(err, &refused):
+		return "error", t(c, "authoring.upload.refused.saved", string(refused)), nil
+	case err != nil:
+		return "", "", err
+	}
+	return "ok", t(c, "authoring.flash.uploadedsaved", "![…](media/"+name+")"), nil
 }
 
 func (a *Authoring) deleteLesson(c *gin.Context) {
@@ -246,6 +299,11 @@ func (a *Authoring) preview(c *gin.Context) {
 		base = mediaBase(slug)
 	}
 	html, err := a.md.Render(body, base)
+	var limit *content.LimitError
+	if errors.As(err, &limit) { // beyond the bounds of a lesson: say which, in Dutch
+		c.String(http.StatusUnprocessableEntity, limit.Error())
+		return
+	}
 	if err != nil {
 		a.fail(c, err)
 		return

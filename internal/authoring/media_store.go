@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/lib/pq"
-
 	"nabij.be/leerplatform/internal/content"
 )
 
@@ -55,5 +53,3 @@ func (s *Store) SaveUpload(ctx context.Context, moduleID int64, data []byte) (st
 	}
 	return name, nil
 }
-
-func pqStrings(s []string) any { return pq.Array(s) }

@@ -432,7 +432,7 @@ func TestImportNeverSilentlyOverwritesBrowserEdits(t *testing.T) {
 		t.Errorf("forced import did not overwrite: %q", got)
 	}
 	var n int
-	db.Get(&n, `SELECT count(*) FROM lessons WHERE module_id = $1 AND (slug = 'extra-les' OR edited_in_browser_at IS NOT NULL)`, m.ID)
+	dbtest.Get(t, db, &n, `SELECT count(*) FROM lessons WHERE module_id = $1 AND (slug = 'extra-les' OR edited_in_browser_at IS NOT NULL)`, m.ID)
 	if n != 0 {
 		t.Errorf("after a forced import %d lessons are still browser-only or marked, want 0", n)
 	}
@@ -458,7 +458,7 @@ func TestImportKeepsUploadedImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	db.Get(&n, `SELECT count(*) FROM media WHERE module_id = $1 AND name = $2`, m.ID, name)
+	dbtest.Get(t, db, &n, `SELECT count(*) FROM media WHERE module_id = $1 AND name = $2`, m.ID, name)
 	if n != 1 {
 		t.Errorf("an import removed the uploaded image %s", name)
 	}
@@ -479,7 +479,7 @@ func TestDeleteLesson(t *testing.T) {
 		t.Fatalf("delete a draft-only lesson: %v", err)
 	}
 	var positions []int
-	db.Select(&positions, `SELECT position FROM lessons WHERE module_id = $1 ORDER BY position`, m.ID)
+	dbtest.Select(t, db, &positions, `SELECT position FROM lessons WHERE module_id = $1 ORDER BY position`, m.ID)
 	for i, p := range positions {
 		if p != i+1 {
 			t.Fatalf("positions after delete = %v, want 1..%d", positions, len(positions))
@@ -603,13 +603,13 @@ func TestImportKeepsModuleQuizAndOrderEditedInBrowser(t *testing.T) {
 	}
 	order := func() string {
 		var o string
-		db.Get(&o, `SELECT string_agg(slug, ',' ORDER BY position) FROM lessons WHERE module_id = $1`, m.ID)
+		dbtest.Get(t, db, &o, `SELECT string_agg(slug, ',' ORDER BY position) FROM lessons WHERE module_id = $1`, m.ID)
 		return o
 	}
 	browserOrder := order()
 	state := func() string {
 		var st string
-		db.Get(&st, `SELECT title || '|' || pass_mark FROM modules WHERE id = $1`, m.ID)
+		dbtest.Get(t, db, &st, `SELECT title || '|' || pass_mark FROM modules WHERE id = $1`, m.ID)
 		return st + "|" + order()
 	}
 	want := "Titel uit de browser|90|" + browserOrder

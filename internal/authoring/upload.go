@@ -76,6 +76,10 @@ func (a *Authoring) upload(c *gin.Context) {
 	}
 	data, tooLarge, err := readFile(c, "afbeelding", MaxUpload)
 	d := uploadData{Module: m, Back: backPath(c, m)}
+	if c.GetHeader("Accept") == "application/json" {
+		a.uploadJSON(c, m, data, tooLarge, err)
+		return
+	}
 	switch {
 	case tooLarge:
 		d.Error = t(c, "authoring.upload.toolarge", MaxUpload>>20)
@@ -98,6 +102,30 @@ func (a *Authoring) upload(c *gin.Context) {
 		return
 	}
 	web.Redirect(c, d.Back, "ok", t(c, "authoring.flash.uploaded", "![…](media/"+name+")"))
+}
+
+// uploadJSON answers the lesson editor's script (static/js/editor.js),
+// which uploads an image without leaving the page: the stored name and
+// the Markdown to insert, or a Dutch error.
+func (a *Authoring) uploadJSON(c *gin.Context, m *Module, data []byte, tooLarge bool, err error) {
+	switch {
+	case tooLarge:
+		c.JSON(http.StatusRequestEntityTooLarge, gin.H{"error": t(c, "authoring.upload.toolarge", MaxUpload>>20)})
+		return
+	case err != nil:
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": t(c, "authoring.upload.nofile")})
+		return
+	}
+	name, err := a.store.SaveUpload(c.Request.Context(), m.ID, data)
+	var refused UploadRefused
+	switch {
+	case errors.As(err, &refused):
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": t(c, "authoring.upload.refused", string(refused))})
+	case err != nil:
+		a.fail(c, err)
+	default:
+		c.JSON(http.StatusOK, gin.H{"name": name, "path": "media/" + name})
+	}
 }
 
 // MaxImport is the largest module ZIP a trainer may import.

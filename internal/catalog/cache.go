@@ -203,9 +203,9 @@ type PageKey struct {
 }
 
 // maxPageBytes bounds the rendered pages one snapshot keeps, in bytes of
-// HTML (a lesson page is about 8 KB: some 1,000 pages); the least recently
+// HTML (a lesson page is about 8 KB: some 500 pages); the least recently
 // used go first. See the memory budget in the README.
-const maxPageBytes = 8 << 20
+const maxPageBytes = 4 << 20
 
 // Page returns a rendered page kept with this snapshot of the content.
 func (v Pages) Page(k PageKey) ([]byte, bool) { return v.snap.pages.Get(k) }

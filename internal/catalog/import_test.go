@@ -467,9 +467,15 @@ func TestRemovedLessonRecountsProgress(t *testing.T) {
 	db := dbtest.New(t)
 	importFS(t, db, sampleCourse())
 	var org, user, module int64
-	db.QueryRowx(`INSERT INTO organisations (name) VALUES ('OCMW Telling') RETURNING id`).Scan(&org)
-	db.QueryRowx(`INSERT INTO users (organisation_id, email, full_name, role) VALUES ($1, 'tel@ling.example', 'Tel Ling', 'learner') RETURNING id`, org).Scan(&user)
-	db.QueryRowx(`SELECT id FROM modules WHERE slug = 'eerste'`).Scan(&module)
+	if err := db.QueryRowx(`INSERT INTO organisations (name) VALUES ('OCMW Telling') RETURNING id`).Scan(&org); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowx(`INSERT INTO users (organisation_id, email, full_name, role) VALUES ($1, 'tel@ling.example', 'Tel Ling', 'learner') RETURNING id`, org).Scan(&user); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowx(`SELECT id FROM modules WHERE slug = 'eerste'`).Scan(&module); err != nil {
+		t.Fatal(err)
+	}
 	db.MustExec(`INSERT INTO lesson_progress (user_id, lesson_id, module_id) SELECT $1, id, module_id FROM lessons WHERE module_id = $2`, user, module)
 	db.MustExec(`INSERT INTO module_progress (user_id, module_id, lessons_done) SELECT $1, $2, count(*) FROM lessons WHERE module_id = $2`, user, module)
 	before := dbtest.Count(t, db, `SELECT lessons_done FROM module_progress WHERE user_id = $1`, user)

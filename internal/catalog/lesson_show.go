@@ -18,6 +18,21 @@ type lessonData struct {
 	Count    int
 	Done     bool
 	SignedIn bool
+	// Lessons are the module's lessons, for the lesson page's side panel;
+	// DoneLessons says which the signed-in person has read.
+	Lessons     []LessonRef
+	DoneLessons map[int64]bool
+}
+
+// DoneCount is how many of the module's lessons the person has read.
+func (d lessonData) DoneCount() int {
+	n := 0
+	for _, l := range d.Lessons {
+		if d.DoneLessons[l.ID] {
+			n++
+		}
+	}
+	return n
 }
 
 func (cat *Catalog) showLesson(c *gin.Context) {
@@ -28,7 +43,7 @@ func (cat *Catalog) showLesson(c *gin.Context) {
 		return
 	}
 	m, l, ls := view.Module, view.Lesson, view.Lessons
-	d := lessonData{Module: m, Lesson: l, Count: len(ls)}
+	d := lessonData{Module: m, Lesson: l, Count: len(ls), Lessons: ls}
 	for i := range ls {
 		if ls[i].ID != l.ID {
 			continue
@@ -50,15 +65,13 @@ func (cat *Catalog) showLesson(c *gin.Context) {
 				return
 			}
 			d.Done = done[l.ID]
+			d.DoneLessons = done
 		}
 	}
 	// The page is the same for everyone with the same language, role and
-	// done state: render it once per snapshot of the content.
-	var done uint64
-	if d.Done {
-		done = 1
-	}
-	cat.sharedPage(c, view.Pages, cat.pageKey(c, "catalog/lesson", l.ID, done), l.Title, d)
+	// lessons done in the module: render it once per snapshot of the
+	// content.
+	cat.sharedPage(c, view.Pages, cat.pageKey(c, "catalog/lesson", l.ID, doneMask(ls, d.DoneLessons)), l.Title, d)
 }
 
 func (cat *Catalog) media(c *gin.Context) {

@@ -95,7 +95,16 @@ func (cat *Catalog) sharedPage(c *gin.Context, pages Pages, key PageKey, title s
 		cat.render.HTML(c, http.StatusOK, key.Name, title, data)
 		return
 	}
-	if d, ok := data.(moduleData); !ok || len(d.Lessons) <= 64 {
+	// The key's done mask covers 64 lessons: pages of longer modules,
+	// whose done state it cannot tell apart, are not kept.
+	keep := true
+	switch d := data.(type) {
+	case moduleData:
+		keep = len(d.Lessons) <= 64
+	case lessonData:
+		keep = len(d.Lessons) <= 64
+	}
+	if keep {
 		pages.KeepPage(key, html)
 	}
 	c.Data(http.StatusOK, "text/html; charset=utf-8", html)

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -365,6 +366,9 @@ func (r *Renderer) parseLesson(file string, src []byte, media map[string]bool) (
 		ps = append(ps, Problem{file, bodyOffset(src) + 1, "de les heeft geen tekst"})
 	}
 	off := bodyOffset(src)
+	if err := CheckLimits(body); err != nil { // before parsing it: a text beyond the bounds is slow to parse
+		return l, append(ps, Problem{file, off + max(err.Line, 1), err.Reason})
+	}
 	for _, line := range r.h1Lines(body) {
 		ps = append(ps, Problem{file, off + line, "gebruik geen kop van niveau 1 (#): de titel komt uit de front matter; begin bij ##"})
 	}
@@ -379,6 +383,9 @@ func (r *Renderer) parseLesson(file string, src []byte, media map[string]bool) (
 // the browser; file names the lesson in the messages. media maps each
 // "media/NAME" of the module to whether it is an image.
 func (r *Renderer) CheckLessonBody(file, body string, media map[string]bool) Problems {
+	if err := CheckLimits(body); err != nil { // before parsing it: a text beyond the bounds is slow to parse
+		return Problems{{file, max(err.Line, 1), err.Reason}}
+	}
 	return r.checkImages(file, body, 0, media)
 }
 
@@ -386,12 +393,24 @@ func (r *Renderer) CheckLessonBody(file, body string, media map[string]bool) Pro
 // reader lists links on their own).
 var vagueLinkTexts = map[string]bool{"hier": true, "klik hier": true, "link": true, "deze link": true, "download": true, "bestand": true, "meer": true, "lees meer": true}
 
+// describes reports whether an alt text says anything: it holds at least
+// one letter or digit. The upload page's hint ![…](media/…) pasted as it
+// is, or an alt of dots and dashes, does not.
+func describes(alt string) bool {
+	for _, r := range alt {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *Renderer) checkImages(file, body string, offset int, media map[string]bool) Problems {
 	var ps Problems
 	for _, img := range r.Images(body) {
 		line := offset + img.Line
-		if img.Alt == "" {
-			ps = append(ps, Problem{file, line, fmt.Sprintf("afbeelding %q heeft geen alt-tekst", img.Destination)})
+		if !describes(img.Alt) {
+			ps = append(ps, Problem{file, line, fmt.Sprintf("afbeelding %q heeft geen alt-tekst (beschrijf in woorden wat de afbeelding toont; een placeholder zoals ‘…’ telt niet)", img.Destination)})
 		}
 		isImage, ok := media[img.Destination]
 		switch {

@@ -4,8 +4,10 @@ package content
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"html"
 	"strings"
+	"time"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -14,6 +16,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"nabij.be/leerplatform/internal/memo"
 )
 
 // Renderer turns lesson Markdown into sanitised HTML. It is safe for
@@ -22,7 +26,14 @@ type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
 	strip  *bluemonday.Policy
+	// recent keeps the last results by source and media base: the editor
+	// shows the preview of an unchanged draft on every visit, and
+	// rendering is a pure function, so nothing ever invalidates it.
+	recent *memo.Memo[[32]byte, string]
 }
+
+// recentBytes bounds the rendered results the renderer keeps.
+const recentBytes = 2 << 20
 
 // mediaBaseKey carries the URL prefix that replaces "media/" in image and
 // link destinations during one Render call.
@@ -48,12 +59,30 @@ func NewRenderer() *Renderer {
 	// escapes attribute values, so any text is safe here.
 	p.AllowAttrs("alt").OnElements("img")
 	p.RequireNoReferrerOnLinks(true)
-	return &Renderer{md: md, policy: p, strip: bluemonday.StrictPolicy()}
+	return &Renderer{md: md, policy: p, strip: bluemonday.StrictPolicy(),
+		recent: memo.New[[32]byte, string](time.Hour, recentBytes, func(s string) int { return len(s) + 64 })}
 }
 
 // Render converts src to sanitised HTML. Destinations starting with
-// "media/" are rewritten to start with mediaBase (e.g. "/media/slug/").
+// "media/" are rewritten to start with mediaBase (e.g. "/media/slug/"). A
+// text beyond the bounds (CheckLimits) is refused with a *LimitError.
 func (r *Renderer) Render(src, mediaBase string) (string, error) {
+	if err := CheckLimits(src); err != nil {
+		return "", err
+	}
+	key := sha256.Sum256([]byte(mediaBase + "\x00" + src))
+	if html, ok := r.recent.Get(key); ok {
+		return html, nil
+	}
+	ticket := r.recent.Begin()
+	html, err := r.render(src, mediaBase)
+	if err == nil {
+		r.recent.Put(ticket, key, 0, html, time.Time{})
+	}
+	return html, err
+}
+
+func (r *Renderer) render(src, mediaBase string) (string, error) {
 	ctx := parser.NewContext()
 	ctx.Set(mediaBaseKey, mediaBase)
 	var buf bytes.Buffer

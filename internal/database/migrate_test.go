@@ -204,7 +204,7 @@ func TestWithTx(t *testing.T) {
 		t.Fatal("WithTx with a duplicate key succeeded")
 	}
 	var n int
-	db.Get(&n, `SELECT count(*) FROM t`)
+	dbtest.Get(t, db, &n, `SELECT count(*) FROM t`)
 	if n != 0 {
 		t.Errorf("after a failed transaction %d rows remain, want 0", n)
 	}
@@ -214,7 +214,7 @@ func TestWithTx(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	db.Get(&n, `SELECT count(*) FROM t`)
+	dbtest.Get(t, db, &n, `SELECT count(*) FROM t`)
 	if n != 1 {
 		t.Errorf("after a committed transaction %d rows, want 1", n)
 	}

@@ -48,8 +48,8 @@ func TestKeyboardOnlyManagerInvitesSomeone(t *testing.T) {
 	b.Type("nieuw@toetsdorp.example")
 	b.TabTo(`form[action="/organisatie/uitnodigen"] button[type=submit]`)
 	b.PressEnter()
-	if got := b.Text(`[role=status]`); !strings.Contains(got, "1 uitnodiging verstuurd") {
-		t.Errorf("invitation report says %q, want 1 uitnodiging verstuurd", got)
+	if got := b.Text(`[role=status]`); !strings.Contains(got, "1 uitnodiging klaargezet") {
+		t.Errorf("invitation report says %q, want 1 uitnodiging klaargezet", got)
 	}
 	var n int
 	if err := env.DB.Get(&n, `SELECT count(*) FROM invitations i JOIN users u ON u.id = i.user_id WHERE u.email = 'nieuw@toetsdorp.example' AND u.organisation_id = $1`, org); err != nil {
@@ -91,8 +91,8 @@ func TestKeyboardOnlyAdminCreatesAnOrganisationAndInvitesItsManager(t *testing.T
 	}
 	b.TabTo(`form[action$="/uitnodigen"] button[type=submit]`)
 	b.PressEnter()
-	if got := b.Text(`[role=status]`); !strings.Contains(got, "1 uitnodiging verstuurd") {
-		t.Errorf("invitation report says %q, want 1 uitnodiging verstuurd", got)
+	if got := b.Text(`[role=status]`); !strings.Contains(got, "1 uitnodiging klaargezet") {
+		t.Errorf("invitation report says %q, want 1 uitnodiging klaargezet", got)
 	}
 	var role string
 	if err := env.DB.Get(&role, `SELECT role FROM users WHERE email = 'baas@toetsenbord.example' AND organisation_id = $1`, orgID); err != nil {

@@ -1,14 +1,17 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/database/dbtest"
 	"nabij.be/leerplatform/internal/mail/smtptest"
 )
@@ -58,7 +61,7 @@ func TestMailSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("all %d mails arrived before the kill: the test proves nothing", n)
 	}
 
-	startServer(t, "nabij-after-kill", mailEnv...)
+	after := startServer(t, "nabij-after-kill", mailEnv...)
 	distinct := func() map[string]int {
 		seen := map[string]int{}
 		for _, m := range smtp.Messages() {
@@ -93,4 +96,61 @@ func TestMailSurvivesSIGKILL(t *testing.T) {
 	if len(ids) != n {
 		t.Errorf("%d distinct Message-IDs for %d invitations, want one each (a copy keeps its id)", len(ids), n)
 	}
+	// No invitation link (nor its token) in either process's log.
+	for _, m := range smtp.Messages() {
+		token := tokenRe.FindString(m.Text)
+		if token == "" {
+			t.Fatalf("no invitation link in %q", m.Text)
+		}
+		if strings.Contains(srv.Log.String(), token) || strings.Contains(after.Log.String(), token) {
+			t.Fatalf("an invitation token is in the log")
+		}
+	}
 }
+
+var tokenRe = regexp.MustCompile(`/uitnodiging/([A-Za-z0-9_-]+)`)
+
+// Without SMTP_URL mail stays in the outbox for the admins; neither its
+// body nor its link reaches the log.
+func TestOutboxBodiesStayOutOfTheLog(t *testing.T) {
+	_, dbURL := dbtest.NewWithURL(t)
+	env := []string{"DATABASE_URL=" + dbURL}
+	runCommand(t, env, "demo")
+	srv := startServer(t, "nabij", env...)
+	c := newClient(t, srv.URL)
+	c.login("manager@demodorp.example", demoPassword)
+	a := c.post("/organisatie/uitnodigen", url.Values{"adressen": {"nieuw@demodorp.example"}})
+	if a.Status != http.StatusOK {
+		t.Fatalf("invite: status %d, page says %q", a.Status, pageMessage(a.Body))
+	}
+	newClient(t, srv.URL).post("/wachtwoord-vergeten", url.Values{"email": {"lerende1@demodorp.example"}})
+
+	db, err := database.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var bodies []string
+	poll(10*time.Second, 20*time.Millisecond, func() bool {
+		bodies = nil
+		return db.Select(&bodies, `SELECT body FROM mail_outbox WHERE status = 'outbox'`) == nil && len(bodies) == 2
+	})
+	if len(bodies) != 2 {
+		t.Fatalf("%d mails in the outbox, want the invitation and the reset", len(bodies))
+	}
+	log := srv.Log.String()
+	for _, b := range bodies {
+		link := linkRe.FindString(b)
+		if link == "" {
+			t.Fatalf("no link in the outbox mail %q", b)
+		}
+		if strings.Contains(log, link[strings.LastIndex(link, "/")+1:]) || strings.Contains(log, strings.SplitN(b, "\n", 2)[0]) {
+			t.Errorf("the log holds the mail's link or body:\n%s", log)
+		}
+	}
+	if !strings.Contains(log, "mail kept in the outbox") {
+		t.Errorf("the log does not say that mail was kept in the outbox")
+	}
+}
+
+var linkRe = regexp.MustCompile(`/(?:uitnodiging|wachtwoord-herstellen)/[A-Za-z0-9_-]+`)

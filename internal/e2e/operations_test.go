@@ -106,6 +106,8 @@ func TestMetricsOfARunningServer(t *testing.T) {
 		`go_sql_max_open_connections{db_name="nabij"} 32`,
 		`go_sql_in_use_connections{db_name="nabij"}`,
 		`nabij_build_info{`,
+		`nabij_jobs{state="queued"}`,
+		`nabij_jobs_oldest_waiting_seconds`,
 		`process_resident_memory_bytes`,
 	} {
 		if !strings.Contains(text, want) {

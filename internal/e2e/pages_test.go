@@ -135,6 +135,7 @@ func TestEveryPageTypeIsValidAndAccessible(t *testing.T) {
 		{"guest", "verify a valid code", verify, 200},
 		{"guest", "verify an unknown code", "/verifieer/" + certificate.FormatCode(unknown), 404},
 		{"guest", "verify a mistyped code", "/verifieer/ABCD-EFGH", 400},
+		{"guest", "accessibility statement", "/toegankelijkheid", 200},
 		{"learner", "dashboard", "/mijn-leertraject", 200},
 		{"learner", "lesson signed in", lesson, 200},
 		{"learner", "quiz intro", "/quiz/" + mod3, 200},
@@ -196,6 +197,7 @@ func TestEveryPageTypeIsValidAndAccessible(t *testing.T) {
 	bad := env.Client().PostForm("/aanmelden", url.Values{"email": {"lena@paginadorp.be"}, "wachtwoord": {"fout wachtwoord"}})
 	add("guest login with an error", bad)
 	add("learner profile with an error", lc.PostForm("/profiel", url.Values{"naam": {""}, "taal": {"nl"}}))
+	add("guest feedback form with an error", env.Client().PostForm("/toegankelijkheid", url.Values{"bericht": {""}, "contact": {"geen-adres"}}))
 	validate(t, vnu, paths, files)
 
 	// axe-core in Chromium, one browser per role, at a desktop's width and

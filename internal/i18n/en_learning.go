@@ -11,6 +11,7 @@ var enLearning = map[string]string{
 	"learning.percent":            "%d %% done",
 	"learning.lessons.one":        "%[2]d of %[1]d lesson read",
 	"learning.lessons.other":      "%[2]d of %[1]d lessons read",
+	"learning.glance":             "Progress per module",
 	"learning.quiz.none":          "quiz not taken yet",
 	"learning.quiz.open":          "quiz started, not yet submitted",
 	"learning.quiz.failed":        "quiz not passed yet (best score %d %%, needed: %d %%)",

@@ -29,6 +29,7 @@ var enOrg = map[string]string{
 	"org.admin.role_invalid":        "Choose a role from the list.",
 	"org.admin.role_needs_org":      "A learner or manager belongs to an organisation; this account has none.",
 	"org.admin.role_set":            "%s is now %s.",
+	"org.to_report":                 "See progress",
 	"org.admin.people_count.one":    "%d person",
 	"org.admin.people_count.other":  "%d people",
 	"org.admin.team_count.one":      "%d team",

@@ -8,6 +8,9 @@ var enSSO = map[string]string{
 	"auth.login.sso_only":   "Your organisation allows signing in only through its own sign-in service, not with a password.",
 	"auth.login.sso_link":   "Sign in through your organisation",
 
+	"auth.privacy.delete_email":       "Confirm with your e-mail address (you sign in through your organisation and have no password)",
+	"auth.privacy.delete_email_wrong": "That is not the e-mail address of your account. Type the full address to confirm.",
+
 	"sso.yes": "yes",
 	"sso.no":  "no",
 

@@ -11,6 +11,7 @@ var nlLearning = map[string]string{
 	"learning.percent":            "%d %% klaar",
 	"learning.lessons.one":        "%[2]d van %[1]d les gelezen",
 	"learning.lessons.other":      "%[2]d van %[1]d lessen gelezen",
+	"learning.glance":             "Voortgang per module",
 	"learning.quiz.none":          "quiz nog niet gemaakt",
 	"learning.quiz.open":          "quiz begonnen, nog niet ingediend",
 	"learning.quiz.failed":        "quiz nog niet geslaagd (beste score %d %%, nodig: %d %%)",

@@ -29,6 +29,7 @@ var nlOrg = map[string]string{
 	"org.admin.role_invalid":        "Kies een rol uit de lijst.",
 	"org.admin.role_needs_org":      "Een lerende of leidinggevende hoort bij een organisatie; dit account heeft er geen.",
 	"org.admin.role_set":            "%s is nu %s.",
+	"org.to_report":                 "Voortgang bekijken",
 	"org.admin.people_count.one":    "%d persoon",
 	"org.admin.people_count.other":  "%d mensen",
 	"org.admin.team_count.one":      "%d team",

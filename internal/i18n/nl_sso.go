@@ -8,6 +8,9 @@ var nlSSO = map[string]string{
 	"auth.login.sso_only":   "Je organisatie laat aanmelden alleen toe via haar eigen aanmeldservice, niet met een wachtwoord.",
 	"auth.login.sso_link":   "Aanmelden via je organisatie",
 
+	"auth.privacy.delete_email":       "Bevestig met je e-mailadres (je meldt je aan via je organisatie en hebt geen wachtwoord)",
+	"auth.privacy.delete_email_wrong": "Dat is niet het e-mailadres van je account. Typ het volledige adres om te bevestigen.",
+
 	"sso.yes": "ja",
 	"sso.no":  "nee",
 

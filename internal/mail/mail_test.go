@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/mail"
@@ -91,7 +92,7 @@ func TestInvitationArrivesWithDefaults(t *testing.T) {
 	env := newEnv(t, srv, 0)
 	c := manager(t, env, "OCMW Zoersel")
 	resp := invite(t, env, c, "Nina.Nieuw@zoersel.example")
-	if !resp.Contains("1 uitnodigingen klaargezet") {
+	if !resp.Contains("1 uitnodiging klaargezet") {
 		t.Errorf("report lacks the queued line: %q", resp.Flash())
 	}
 
@@ -429,4 +430,59 @@ func TestConcurrentResetRequestsMakeOneLink(t *testing.T) {
 	if links != 1 || mails != 1 {
 		t.Errorf("%d links and %d mails, want 1 and 1", links, mails)
 	}
+}
+
+// A server that asks for a password gets it (SMTP_URL's user and
+// password); From and Reply-To carry UTF-8 names.
+func TestAuthReplyToAndUTF8Sender(t *testing.T) {
+	srv := smtptest.Start(t)
+	srv.RequireAuth("nabij", "geheim wachtwoord")
+	db, u := dbtest.NewWithURL(t)
+	env := apptest.NewWithConfig(t, db, u, func(c *config.Config) {
+		c.SMTPURL = "smtp://nabij:geheim%20wachtwoord@" + srv.Addr()
+		c.MailFrom = `"Sociale dienst Zoërsel" <opleiding@zoersel.example>`
+		c.MailReplyTo = `"Dienst Opleiding – Zoërsel" <dienst@zoersel.example>`
+	})
+	c := manager(t, env, "OCMW Zoersel")
+	invite(t, env, c, "nina@zoersel.example")
+	m := srv.Wait(1, 10*time.Second)[0]
+	from, err := mail.ParseAddress(m.Header.Get("From"))
+	if err != nil {
+		t.Fatalf("From %q: %v", m.Header.Get("From"), err)
+	}
+	dec := new(mime.WordDecoder)
+	name, _ := dec.DecodeHeader(from.Name)
+	if name != "Sociale dienst Zoërsel" || from.Address != "opleiding@zoersel.example" {
+		t.Errorf("From = %q <%s>", name, from.Address)
+	}
+	replyTo, err := mail.ParseAddress(m.Header.Get("Reply-To"))
+	if err != nil {
+		t.Fatalf("Reply-To %q: %v", m.Header.Get("Reply-To"), err)
+	}
+	if name, _ := dec.DecodeHeader(replyTo.Name); name != "Dienst Opleiding – Zoërsel" || replyTo.Address != "dienst@zoersel.example" {
+		t.Errorf("Reply-To = %q <%s>", name, replyTo.Address)
+	}
+	if !strings.HasSuffix(m.Header.Get("Message-Id"), "@zoersel.example>") {
+		t.Errorf("Message-ID %q is not of the sender's domain", m.Header.Get("Message-Id"))
+	}
+
+	// A wrong password: the mail waits, with the server's answer as the error.
+	srv.RequireAuth("nabij", "ander wachtwoord")
+	invite(t, env, c, "bert@zoersel.example")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var lastErr *string
+		env.DB.Get(&lastErr, `SELECT error FROM mail_outbox WHERE recipient = 'bert@zoersel.example'`)
+		if lastErr != nil {
+			if strings.Contains(*lastErr, "geheim") {
+				t.Errorf("the recorded error holds the password: %q", *lastErr)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no error recorded for a refused password")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	waitStatus(t, env, "bert@zoersel.example", "queued", time.Second)
 }

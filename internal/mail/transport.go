@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"strconv"
@@ -43,8 +44,8 @@ func ParseAddress(key, s string) (*mail.Address, error) {
 //	smtps://user:password@host:465  implicit TLS
 //
 // User and password are optional; the mechanism is the strongest the
-// server offers (never a plain-text password without TLS, except to
-// localhost).
+// server offers (never a plain-text password without TLS, except to a
+// server on this machine).
 func NewTransport(smtpURL, from, replyTo string) (*Transport, error) {
 	u, err := url.Parse(smtpURL)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
@@ -69,7 +70,8 @@ func NewTransport(smtpURL, from, replyTo string) (*Transport, error) {
 			return nil, fmt.Errorf("SMTP_URL has no valid port")
 		}
 	}
-	t.options = []gomail.Option{gomail.WithPort(t.port), gomail.WithTimeout(Timeout)}
+	// A new connection per message: no NOOP to check it first.
+	t.options = []gomail.Option{gomail.WithPort(t.port), gomail.WithTimeout(Timeout), gomail.WithoutNoop()}
 	switch {
 	case u.Scheme == "smtps":
 		t.options = append(t.options, gomail.WithSSL())
@@ -80,7 +82,14 @@ func NewTransport(smtpURL, from, replyTo string) (*Transport, error) {
 	}
 	if u.User != nil && u.User.Username() != "" {
 		pass, _ := u.User.Password()
-		t.options = append(t.options, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+		// The strongest mechanism the server offers over TLS; to a server
+		// on this machine (a local relay) PLAIN also without TLS, as
+		// net/smtp allows, since the password does not cross a network.
+		mech := gomail.SMTPAuthAutoDiscover
+		if h := t.host; h == "localhost" || net.ParseIP(h) != nil && net.ParseIP(h).IsLoopback() {
+			mech = gomail.SMTPAuthPlain
+		}
+		t.options = append(t.options, gomail.WithSMTPAuth(mech),
 			gomail.WithUsername(u.User.Username()), gomail.WithPassword(pass))
 	}
 	return t, nil

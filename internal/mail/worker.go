@@ -36,10 +36,9 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	m := w.m
 	var s stored
 	err := m.db.GetContext(ctx, &s, `
-		UPDATE mail_outbox SET attempts = attempts + 1, last_attempt_at = now()
-		WHERE id = $1 AND status = 'queued'
-		RETURNING id, recipient, subject, body, lang, coalesce(message_id, '') AS message_id, created_at,
-			coalesce(unsubscribe_url, '') AS unsubscribe_url`, job.Args.MailID)
+		SELECT id, recipient, subject, body, lang, coalesce(message_id, '') AS message_id, created_at,
+		       coalesce(unsubscribe_url, '') AS unsubscribe_url
+		FROM mail_outbox WHERE id = $1 AND status = 'queued'`, job.Args.MailID)
 	if errors.Is(database.NotFound(err), database.ErrNotFound) {
 		return nil // sent, given up or gone
 	}
@@ -62,7 +61,8 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err == nil {
 		defer tx.Rollback() //nolint:errcheck
 		_, err = tx.ExecContext(ctx, `UPDATE mail_outbox
-			SET status = 'sent', sent_at = now(), body = '', error = NULL, next_attempt_at = NULL
+			SET status = 'sent', sent_at = now(), body = '', error = NULL, next_attempt_at = NULL,
+			    attempts = attempts + 1, last_attempt_at = now()
 			WHERE id = $1`, s.ID)
 	}
 	if err == nil {
@@ -97,7 +97,8 @@ func (w *sendWorker) failed(ctx context.Context, job *river.Job[SendArgs], s sto
 	// The context may be over (a timeout): record the failure all the same.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if _, err := m.db.ExecContext(rctx, `UPDATE mail_outbox SET status = $2, error = $3, next_attempt_at = $4
+	if _, err := m.db.ExecContext(rctx, `UPDATE mail_outbox SET status = $2, error = $3, next_attempt_at = $4,
+			attempts = attempts + 1, last_attempt_at = now()
 		WHERE id = $1 AND status = 'queued'`, s.ID, status, text, next); err != nil {
 		m.log.Error("mail: record failure", "mail_id", s.ID, "error", err.Error())
 	}

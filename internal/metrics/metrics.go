@@ -63,9 +63,13 @@ var (
 		Help:      "The running build: always 1, with the release, the source revision and the Go version as labels.",
 	}, []string{"version", "revision", "goversion"})
 
-	jobs = &jobCollector{desc: prometheus.NewDesc("nabij_jobs",
-		"Background jobs (mail and the like) by state: queued (waiting to run), retrying (failed, will run again), failed (given up).",
-		[]string{"state"}, nil)}
+	jobs = &jobCollector{
+		desc: prometheus.NewDesc("nabij_jobs",
+			"Background jobs (mail and the like) by state: queued (ready to run), running, retrying (failed, will run again), failed (given up in the last 24 hours).",
+			[]string{"state"}, nil),
+		oldest: prometheus.NewDesc("nabij_jobs_oldest_waiting_seconds",
+			"Age of the oldest job still waiting to run or to be retried (0: none).", nil, nil),
+	}
 
 	dbMu        sync.Mutex
 	dbCollector prometheus.Collector
@@ -169,9 +173,11 @@ func WatchDB(db *sql.DB) {
 
 // JobCounts is the state of the background job queue.
 type JobCounts struct {
-	Queued   int64 // waiting to run
-	Retrying int64 // failed at least once, will run again
-	Failed   int64 // given up for good, kept for inspection
+	Queued   int64         // ready to run
+	Running  int64         // being worked on
+	Retrying int64         // failed at least once, will run again
+	Failed   int64         // given up (in the last 24 hours)
+	Oldest   time.Duration // age of the oldest job waiting or retrying
 }
 
 // WatchJobs registers the function that counts the job queue at each
@@ -180,11 +186,12 @@ type JobCounts struct {
 func WatchJobs(count func(ctx context.Context) (JobCounts, error)) { jobs.count.Store(&count) }
 
 type jobCollector struct {
-	desc  *prometheus.Desc
-	count atomic.Pointer[func(context.Context) (JobCounts, error)]
+	desc   *prometheus.Desc
+	oldest *prometheus.Desc
+	count  atomic.Pointer[func(context.Context) (JobCounts, error)]
 }
 
-func (j *jobCollector) Describe(ch chan<- *prometheus.Desc) { ch <- j.desc }
+func (j *jobCollector) Describe(ch chan<- *prometheus.Desc) { ch <- j.desc; ch <- j.oldest }
 
 func (j *jobCollector) Collect(ch chan<- prometheus.Metric) {
 	count := j.count.Load()
@@ -199,6 +206,8 @@ func (j *jobCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(j.desc, prometheus.GaugeValue, float64(n.Queued), "queued")
+	ch <- prometheus.MustNewConstMetric(j.desc, prometheus.GaugeValue, float64(n.Running), "running")
 	ch <- prometheus.MustNewConstMetric(j.desc, prometheus.GaugeValue, float64(n.Retrying), "retrying")
 	ch <- prometheus.MustNewConstMetric(j.desc, prometheus.GaugeValue, float64(n.Failed), "failed")
+	ch <- prometheus.MustNewConstMetric(j.oldest, prometheus.GaugeValue, n.Oldest.Seconds())
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,7 +45,7 @@ func TestMetricsPassPromtoolAndNameRoutesByPattern(t *testing.T) {
 	db := dbtest.New(t)
 	metrics.WatchDB(db.DB)
 	metrics.WatchJobs(func(context.Context) (metrics.JobCounts, error) {
-		return metrics.JobCounts{Queued: 3, Retrying: 1, Failed: 2}, nil
+		return metrics.JobCounts{Queued: 3, Running: 4, Retrying: 1, Failed: 2, Oldest: 90 * time.Second}, nil
 	})
 	defer metrics.WatchJobs(func(context.Context) (metrics.JobCounts, error) { return metrics.JobCounts{}, nil })
 	metrics.CacheHit("catalog")
@@ -90,6 +91,8 @@ func TestMetricsPassPromtoolAndNameRoutesByPattern(t *testing.T) {
 		`nabij_jobs{state="queued"} 3`,
 		`nabij_jobs{state="retrying"} 1`,
 		`nabij_jobs{state="failed"} 2`,
+		`nabij_jobs{state="running"} 4`,
+		`nabij_jobs_oldest_waiting_seconds 90`,
 		`go_sql_max_open_connections{db_name="nabij"}`,
 		`go_sql_open_connections{db_name="nabij"}`,
 		`go_sql_wait_duration_seconds_total{db_name="nabij"}`,

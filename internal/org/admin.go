@@ -12,6 +12,7 @@ import (
 
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/database"
+	"nabij.be/leerplatform/internal/feedback"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -22,6 +23,8 @@ type adminIndexData struct {
 	SSOExpiring   any // the client secrets about to expire; see SingleSignOn
 	OrgName       string
 	Error         string
+	Feedback      []feedback.Message // the newest messages of the accessibility statement's form
+	FeedbackTotal int
 }
 
 func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
@@ -40,6 +43,10 @@ func (o *Org) adminIndexPage(c *gin.Context, status int, data adminIndexData) {
 			o.render.Error(c, http.StatusInternalServerError, err)
 			return
 		}
+	}
+	if data.Feedback, data.FeedbackTotal, err = feedback.Latest(ctx, o.db, 20); err != nil {
+		o.render.Error(c, http.StatusInternalServerError, err)
+		return
 	}
 	data.Roles = allRoles
 	o.render.HTML(c, status, "admin/index", tr(c, "org.admin.title"), data)

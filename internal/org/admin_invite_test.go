@@ -34,7 +34,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 	if resp.Status != http.StatusOK {
 		t.Fatalf("invite: status %d, want 200 (%q)", resp.Status, resp.Flash())
 	}
-	if !resp.Contains("2 uitnodigingen verstuurd") {
+	if !resp.Contains("2 uitnodigingen klaargezet") {
 		t.Errorf("the report does not count 2 invitations")
 	}
 	var roles []string
@@ -71,7 +71,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 		t.Errorf("invite a learner: status %d (%q)", resp.Status, resp.Flash())
 	}
 	var role string
-	env.DB.Get(&role, `SELECT role FROM users WHERE email = 'an@nieuwdorp.example'`)
+	env.MustGet(&role, `SELECT role FROM users WHERE email = 'an@nieuwdorp.example'`)
 	if role != "learner" {
 		t.Errorf("invited learner has role %q", role)
 	}
@@ -85,7 +85,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 		t.Errorf("team of another organisation: status %d, want 422", resp.Status)
 	}
 	var n int
-	env.DB.Get(&n, `SELECT count(*) FROM users WHERE email IN ('keizer@nieuwdorp.example', 'x@nieuwdorp.example')`)
+	env.MustGet(&n, `SELECT count(*) FROM users WHERE email IN ('keizer@nieuwdorp.example', 'x@nieuwdorp.example')`)
 	if n != 0 {
 		t.Errorf("refused invitations created %d accounts", n)
 	}
@@ -96,7 +96,7 @@ func TestAdminInvitesTheFirstManagerOfANewOrganisation(t *testing.T) {
 	if resp := env.Client().PostForm(page+"/uitnodigen", url.Values{"adressen": {"y@nieuwdorp.example"}}); resp.URL.Path != "/aanmelden" {
 		t.Errorf("a guest posting to the admin's invitation form: at %s (status %d), want the login page", resp.URL.Path, resp.Status)
 	}
-	env.DB.Get(&n, `SELECT count(*) FROM users WHERE email = 'y@nieuwdorp.example'`)
+	env.MustGet(&n, `SELECT count(*) FROM users WHERE email = 'y@nieuwdorp.example'`)
 	if n != 0 {
 		t.Errorf("invitations by a manager or guest created %d accounts", n)
 	}
@@ -168,4 +168,25 @@ func countCurrent(body string) int {
 		return -1
 	}
 	return strings.Count(body[start:end], "aria-current=")
+}
+
+// A manager pastes addresses as Outlook copies them: everyone is invited,
+// with their name.
+func TestInviteOutlookPaste(t *testing.T) {
+	env := apptest.New(t)
+	org := env.CreateOrg("OCMW Plakdorp")
+	_, pw := env.CreateUser(org, "manager", "mo@plakdorp.example", "Mo Manager")
+	c := env.Client()
+	c.Login("mo@plakdorp.example", pw)
+	resp := c.PostForm("/organisatie/uitnodigen", url.Values{"adressen": {`Jan Peeters <jan.peeters@plakdorp.example>; "Vermeulen, An" <an.vermeulen@plakdorp.example>`}})
+	if resp.Status != http.StatusOK || !resp.Contains("2 uitnodigingen verstuurd, 0 regels niet verwerkt.") {
+		t.Fatalf("Outlook paste: status %d, want 200 with 2 invitations sent; page says %q", resp.Status, resp.Flash())
+	}
+	var names []string
+	if err := env.DB.Select(&names, `SELECT full_name FROM users WHERE organisation_id = $1 AND password_hash IS NULL ORDER BY email`, org); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(names) != "[Vermeulen, An Jan Peeters]" {
+		t.Errorf("names of the invited people = %v, want [Vermeulen, An Jan Peeters]", names)
+	}
 }

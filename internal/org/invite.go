@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	netmail "net/mail"
 	"sort"
 	"strings"
 	"time"
@@ -44,17 +45,47 @@ type RowResult struct {
 }
 
 // ParsePasted reads e-mail addresses separated by new lines, commas,
-// semicolons or spaces.
+// semicolons or spaces, also as Outlook copies them with names:
+// `Jan Peeters <jan.peeters@…>; "Vermeulen, An" <an.vermeulen@…>`
+// (net/mail parses each such entry, a comma inside quotes included).
 func ParsePasted(text string) []InviteRow {
 	var rows []InviteRow
 	for i, line := range strings.Split(text, "\n") {
-		for _, f := range strings.FieldsFunc(line, func(r rune) bool {
-			return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\r'
-		}) {
-			rows = append(rows, InviteRow{Line: i + 1, Email: f})
+		for _, entry := range splitUnquoted(line) {
+			entry = strings.TrimSpace(entry)
+			if entry == "" {
+				continue
+			}
+			if strings.ContainsAny(entry, "<\"") {
+				row := InviteRow{Line: i + 1, Email: entry}
+				if a, err := netmail.ParseAddress(entry); err == nil {
+					row.Email, row.Name = a.Address, auth.CleanName(a.Name)
+				}
+				rows = append(rows, row)
+				continue
+			}
+			for _, f := range strings.Fields(entry) {
+				rows = append(rows, InviteRow{Line: i + 1, Email: f})
+			}
 		}
 	}
 	return rows
+}
+
+// splitUnquoted splits s at commas and semicolons outside double quotes.
+func splitUnquoted(s string) []string {
+	var parts []string
+	quoted, start := false, 0
+	for i, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case !quoted && (r == ',' || r == ';'):
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
 }
 
 // ParseCSV reads an upload with the e-mail address in the first column and

@@ -84,14 +84,14 @@ func TestInviteCSVWithMalformedRows(t *testing.T) {
 		t.Errorf("report names the other organisation or says there is one")
 	}
 	var invited int
-	env.DB.Get(&invited, `SELECT count(*) FROM invitations`)
+	env.MustGet(&invited, `SELECT count(*) FROM invitations`)
 	if invited != 2 {
 		t.Errorf("invitations = %d, want 2", invited)
 	}
 
 	// The invited person accepts through the link in the mail.
 	var body string
-	env.DB.Get(&body, `SELECT body FROM mail_outbox WHERE recipient = 'nieuw@testdorp.example'`)
+	env.MustGet(&body, `SELECT body FROM mail_outbox WHERE recipient = 'nieuw@testdorp.example'`)
 	link := inviteLinkRe.FindString(body)
 	if link == "" {
 		t.Fatalf("no invitation link in %q", body)
@@ -108,7 +108,7 @@ func TestInviteCSVWithMalformedRows(t *testing.T) {
 		t.Fatalf("accept: at %s status %d (%q), want the dashboard", resp.URL.Path, resp.Status, resp.Flash())
 	}
 	var inTeam bool
-	env.DB.Get(&inTeam, `SELECT EXISTS (SELECT 1 FROM team_members m JOIN users u ON u.id = m.user_id WHERE u.email = 'nieuw@testdorp.example' AND m.team_id = $1)`, team)
+	env.MustGet(&inTeam, `SELECT EXISTS (SELECT 1 FROM team_members m JOIN users u ON u.id = m.user_id WHERE u.email = 'nieuw@testdorp.example' AND m.team_id = $1)`, team)
 	if !inTeam {
 		t.Errorf("accepted person is not in the team")
 	}
@@ -119,7 +119,7 @@ func TestInviteCSVWithMalformedRows(t *testing.T) {
 
 	// Expired invitations do not work.
 	env.DB.MustExec(`UPDATE invitations SET expires_at = now() - interval '1 second'`)
-	env.DB.Get(&body, `SELECT body FROM mail_outbox WHERE recipient = 'tweede@testdorp.example'`)
+	env.MustGet(&body, `SELECT body FROM mail_outbox WHERE recipient = 'tweede@testdorp.example'`)
 	if resp := env.Client().Get(inviteLinkRe.FindString(body)); resp.Status != http.StatusNotFound {
 		t.Errorf("expired invitation: status %d, want 404", resp.Status)
 	}

@@ -34,7 +34,7 @@ type Person struct {
 	Email     string     `db:"email"`
 	Role      string     `db:"role"`
 	Active    bool       `db:"active"`
-	Invited   bool       `db:"invited"` // invited, no password chosen yet
+	Invited   bool       `db:"invited"` // invited, no password chosen and never signed in (SSO accounts have no password)
 	Teams     string     `db:"teams"`
 	OrgName   string     `db:"organisation_name"`
 	LastLogin *time.Time `db:"last_login_at"`
@@ -54,7 +54,7 @@ func (s *Store) Organisations(ctx context.Context) ([]Organisation, error) {
 		SELECT o.id, o.name,
 		       (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.deleted_at IS NULL) AS people,
 		       (SELECT count(*) FROM teams t WHERE t.organisation_id = o.id) AS teams
-		FROM organisations o ORDER BY lower(o.name)`)
+		FROM organisations o ORDER BY o.name COLLATE nabij_nl, o.id`)
 	if err != nil {
 		return nil, fmt.Errorf("org: list organisations: %w", err)
 	}
@@ -91,7 +91,7 @@ func (s *Store) Teams(ctx context.Context, orgID int64) ([]Team, error) {
 	err := s.db.SelectContext(ctx, &ts, `
 		SELECT t.id, t.name, (SELECT count(*) FROM team_members m JOIN users u ON u.id = m.user_id
 		                      WHERE m.team_id = t.id AND u.deleted_at IS NULL) AS members
-		FROM teams t WHERE t.organisation_id = $1 ORDER BY lower(t.name)`, orgID)
+		FROM teams t WHERE t.organisation_id = $1 ORDER BY t.name COLLATE nabij_nl, t.id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("org: teams of %d: %w", orgID, err)
 	}
@@ -109,9 +109,9 @@ func (s *Store) CreateTeam(ctx context.Context, orgID int64, name string) (bool,
 	return n == 1, nil
 }
 
-const personColumns = `u.id, u.full_name, u.email, u.role, u.active, u.password_hash IS NULL AS invited, u.last_login_at,
+const personColumns = `u.id, u.full_name, u.email, u.role, u.active, u.password_hash IS NULL AND u.last_login_at IS NULL AS invited, u.last_login_at,
 	coalesce(o.name, '') AS organisation_name,
-	coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name) FROM team_members m JOIN teams t ON t.id = m.team_id
+	coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name COLLATE nabij_nl) FROM team_members m JOIN teams t ON t.id = m.team_id
 	          WHERE m.user_id = u.id), '') AS teams`
 
 // People lists the living accounts of an organisation.
@@ -119,7 +119,7 @@ func (s *Store) People(ctx context.Context, orgID int64) ([]Person, error) {
 	var ps []Person
 	err := s.db.SelectContext(ctx, &ps, `SELECT `+personColumns+`
 		FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id
-		WHERE u.organisation_id = $1 AND u.deleted_at IS NULL ORDER BY lower(u.full_name), lower(u.email)`, orgID)
+		WHERE u.organisation_id = $1 AND u.deleted_at IS NULL ORDER BY u.full_name COLLATE nabij_nl, u.email COLLATE nabij_nl`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("org: people of %d: %w", orgID, err)
 	}
@@ -131,7 +131,7 @@ func (s *Store) PlatformPeople(ctx context.Context) ([]Person, error) {
 	var ps []Person
 	err := s.db.SelectContext(ctx, &ps, `SELECT `+personColumns+`
 		FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id
-		WHERE u.organisation_id IS NULL AND u.deleted_at IS NULL ORDER BY lower(u.full_name)`)
+		WHERE u.organisation_id IS NULL AND u.deleted_at IS NULL ORDER BY u.full_name COLLATE nabij_nl, u.email`)
 	if err != nil {
 		return nil, fmt.Errorf("org: platform people: %w", err)
 	}

@@ -161,7 +161,7 @@ func TestLearnerJourney(t *testing.T) {
 		t.Errorf("review: result not announced (role=status, focusable heading)")
 	}
 	var expl string
-	env.DB.Get(&expl, `SELECT o.explanation FROM options o JOIN questions q ON q.id = o.question_id JOIN modules m ON m.id = q.module_id WHERE m.slug = $1 LIMIT 1`, moduleSlug)
+	env.MustGet(&expl, `SELECT o.explanation FROM options o JOIN questions q ON q.id = o.question_id JOIN modules m ON m.id = q.module_id WHERE m.slug = $1 LIMIT 1`, moduleSlug)
 	if !r.Contains(htmlEscape(expl)) {
 		t.Errorf("review does not show the explanation %q", expl)
 	}
@@ -259,7 +259,7 @@ func TestQuizTamperingOverHTTP(t *testing.T) {
 	swapped["vraag-"+qs[0]], swapped["vraag-"+qs[1]] = a1[:1], a0[:1]
 	// An option of another module's quiz.
 	var foreign int64
-	env.DB.Get(&foreign, `SELECT o.id FROM options o JOIN questions q ON q.id = o.question_id JOIN modules m ON m.id = q.module_id WHERE m.slug <> $1 LIMIT 1`, moduleSlug)
+	env.MustGet(&foreign, `SELECT o.id FROM options o JOIN questions q ON q.id = o.question_id JOIN modules m ON m.id = q.module_id WHERE m.slug <> $1 LIMIT 1`, moduleSlug)
 	other := answers(t, env, mine, true)
 	other.Set("vraag-"+qs[0], fmt.Sprint(foreign))
 

@@ -83,7 +83,7 @@ type dashboardData struct {
 
 func (rp *Report) dashboard(c *gin.Context) {
 	v := web.CurrentViewer(c)
-	d, err := rp.store.Dashboard(c.Request.Context(), v.OrgID)
+	d, err := rp.dashboardFigures(c.Request.Context(), v.OrgID)
 	if err != nil {
 		rp.render.Error(c, http.StatusInternalServerError, err)
 		return

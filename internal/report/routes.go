@@ -12,8 +12,9 @@ import (
 // Report serves the manager's reports and the trainers' question
 // statistics.
 type Report struct {
-	store  *Store
-	render *web.Renderer
+	store      *Store
+	render     *web.Renderer
+	dashboards *dashboardCache // nil: no cache (CacheDashboards)
 }
 
 // New returns the report capability.

@@ -67,7 +67,7 @@ type Team struct {
 func (s *Store) Teams(ctx context.Context, orgID int64) ([]Team, error) {
 	var ts []Team
 	err := s.db.SelectContext(ctx, &ts, `
-		SELECT t.id, t.name, 0 AS members FROM teams t WHERE t.organisation_id = $1 ORDER BY t.name, t.id`, orgID)
+		SELECT t.id, t.name, 0 AS members FROM teams t WHERE t.organisation_id = $1 ORDER BY t.name COLLATE nabij_nl, t.id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("report: teams of organisation %d: %w", orgID, err)
 	}
@@ -198,9 +198,9 @@ type Filter struct {
 // sortColumns maps the allowed sort keys to SQL. Ties fall back to the name
 // and id so pages are stable.
 var sortColumns = map[string]string{
-	"name":     "full_name %s, id",
-	"progress": "progress %s, full_name, id",
-	"activity": "last_activity %s NULLS LAST, full_name, id",
+	"name":     "full_name COLLATE nabij_nl %s, id",
+	"progress": "progress %s, full_name COLLATE nabij_nl, id",
+	"activity": "last_activity %s NULLS LAST, full_name COLLATE nabij_nl, id",
 }
 
 // Cell is one person's state in one module.
@@ -329,7 +329,7 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 			ORDER BY ` + order + hitsCut + `
 		)
 		SELECT h.id, h.full_name, h.email, h.last_activity, h.progress, h.total,
-		       coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name)
+		       coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name COLLATE nabij_nl)
 		                 FROM team_members tm JOIN teams t ON t.id = tm.team_id
 		                 WHERE tm.user_id = h.id AND t.organisation_id = $1), '') AS teams
 		FROM hits h ORDER BY ` + order
@@ -489,7 +489,7 @@ func (s *Store) Person(ctx context.Context, orgID, userID int64) (*PersonDetail,
 	var p PersonDetail
 	err := s.db.GetContext(ctx, &p, `
 		SELECT u.id, u.full_name, u.email,
-		       coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name)
+		       coalesce((SELECT string_agg(t.name, ', ' ORDER BY t.name COLLATE nabij_nl)
 		                 FROM team_members tm JOIN teams t ON t.id = tm.team_id
 		                 WHERE tm.user_id = u.id AND t.organisation_id = $1), '') AS teams
 		FROM users u WHERE u.id = $2 AND `+peopleWhere, orgID, userID)

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"nabij.be/leerplatform/internal/apptest"
+	"nabij.be/leerplatform/internal/sso"
 	"nabij.be/leerplatform/internal/sso/ssotest"
 )
 
@@ -159,6 +162,17 @@ func TestBrowserSSORefusals(t *testing.T) {
 	w.op.AddUser(ssotest.User{Subject: "sub-bob", Email: "bob@bedorp.be", EmailVerified: true, Name: "Bob"})
 	b := apptest.NewBrowser(t)
 	dutch(t, b, w.env)
+	var mu sync.Mutex
+	var callbacks []string // the provider's redirects back, as the browser followed them
+	if err := chromedp.Listen(b.Ctx(), func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok && e.Request != nil && strings.Contains(e.Request.URL, sso.CallbackPath+"?") {
+			mu.Lock()
+			callbacks = append(callbacks, e.Request.URL)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatalf("listen: %v", err)
+	}
 
 	// One good login, whose nonce the provider later replays.
 	browserSSO(t, b, w, "an@aadorp.be", "")
@@ -167,6 +181,18 @@ func TestBrowserSSORefusals(t *testing.T) {
 	}
 	lastNonce := w.op.Nonces()[len(w.op.Nonces())-1]
 	b.Run(chromedp.Click(chromedp.CSS(`form[action="/afmelden"] button`)), chromedp.WaitVisible(chromedp.CSS(`#sso-logout`)))
+
+	// The same answer of the provider, opened again: its state is used up.
+	mu.Lock()
+	if len(callbacks) != 1 {
+		t.Fatalf("callbacks seen = %q, want one", callbacks)
+	}
+	replay := callbacks[0]
+	mu.Unlock()
+	b.Navigate(replay)
+	if msg := b.Text("#sso-problem"); !strings.Contains(msg, "verlopen, al gebruikt") || signedInBrowser(b) {
+		t.Errorf("replayed state: %q, signed in %v; want refused", msg, signedInBrowser(b))
+	}
 
 	for i, tc := range []struct {
 		name   string

@@ -12,6 +12,7 @@ import (
 
 	"nabij.be/leerplatform/internal/apptest"
 	"nabij.be/leerplatform/internal/config"
+	"nabij.be/leerplatform/internal/database/dbtest"
 	"nabij.be/leerplatform/internal/sso"
 	"nabij.be/leerplatform/internal/sso/ssotest"
 )
@@ -214,4 +215,9 @@ func (w *world) accountsOf(t *testing.T, email string) []account {
 		t.Fatalf("read accounts of %s: %v", email, err)
 	}
 	return as
+}
+
+func dbtestCount(t *testing.T, w *world, q string) int {
+	t.Helper()
+	return dbtest.Count(t, w.env.DB, q)
 }

@@ -41,8 +41,13 @@ func TestFirstLoginCreatesTheAccountAndLaterLoginsFindIt(t *testing.T) {
 	// A manager's page of her own organisation opens.
 	c := w.env.Client()
 	signedIn(t, w.flow(t, c).login("an.peeters@aadorp.be", "sub-an"), "An again")
-	if r := c.Get("/organisatie"); r.Status != http.StatusOK || !r.Contains("Gemeente Aadorp") {
+	r = c.Get("/organisatie")
+	if r.Status != http.StatusOK || !r.Contains("Gemeente Aadorp") {
 		t.Errorf("/organisatie after SSO login as manager: status %d, want 200 with the organisation", r.Status)
+	}
+	// She has no password, but she is no pending invitation either.
+	if !regexp.MustCompile(`<td>an\.peeters@aadorp\.be</td>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>actief</td>`).MatchString(r.Body) {
+		t.Errorf("the organisation's people list does not show An as active")
 	}
 	if n := len(w.accountsOf(t, "an.peeters@aadorp.be")); n != 1 {
 		t.Errorf("after a second login: %d accounts, want 1", n)

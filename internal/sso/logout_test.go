@@ -121,3 +121,32 @@ func TestLogoutOffersTheProvidersLogout(t *testing.T) {
 		t.Errorf("logout after a password login: at %s, want /", r.URL.Path)
 	}
 }
+
+// Someone who only ever signed in through their organisation has no
+// password: the privacy page lets them export the link and delete their
+// account by confirming their address, which also removes the link.
+func TestSSOAccountExportsAndDeletesItself(t *testing.T) {
+	w := newWorld(t)
+	w.op.AddUser(ssotest.User{Subject: "sub-an", Email: "an@aadorp.be", EmailVerified: true, Name: "An"})
+	c := w.env.Client()
+	signedIn(t, w.flow(t, c).login("an@aadorp.be", "sub-an"), "An")
+	if r := c.Get("/profiel/gegevens.json"); r.Status != http.StatusOK || !r.Contains(`"subject": "sub-an"`) {
+		t.Errorf("export: status %d, want the SSO link (subject sub-an) in it:\n%.300s", r.Status, r.Body)
+	}
+	if r := c.Get("/profiel/privacy"); !r.Contains(`id="delete-email"`) || r.Contains(`id="delete-wachtwoord"`) {
+		t.Errorf("privacy page of an SSO account: want the address field, not the password field")
+	}
+	if r := c.PostForm("/profiel/verwijderen", url.Values{"email": {"iemand@aadorp.be"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("delete with another address: status %d, want 422", r.Status)
+	}
+	r := c.PostForm("/profiel/verwijderen", url.Values{"email": {"An@Aadorp.be"}})
+	if r.Status != http.StatusOK || r.Contains(`action="/afmelden"`) {
+		t.Fatalf("delete: status %d, still signed in? (%q)", r.Status, r.Flash())
+	}
+	if n := len(w.accountsOf(t, "an@aadorp.be")); n != 0 {
+		t.Errorf("accounts after deletion = %d, want 0", n)
+	}
+	if n := dbtestCount(t, w, `SELECT count(*) FROM sso_identities`); n != 0 {
+		t.Errorf("SSO links after deletion = %d, want 0", n)
+	}
+}

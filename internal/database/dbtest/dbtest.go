@@ -179,3 +179,19 @@ func Count(t testing.TB, db sqlx.Queryer, query string, args ...any) int {
 	}
 	return n
 }
+
+// Get reads one row into dest and fails the test on a query error.
+func Get(t testing.TB, db sqlx.Queryer, dest any, query string, args ...any) {
+	t.Helper()
+	if err := sqlx.Get(db, dest, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// Select reads rows into dest and fails the test on a query error.
+func Select(t testing.TB, db sqlx.Queryer, dest any, query string, args ...any) {
+	t.Helper()
+	if err := sqlx.Select(db, dest, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}

@@ -33,6 +33,8 @@ type Message struct {
 	Subject string // decoded
 	Text    string // the text/plain part, decoded
 	HTML    string // the text/html part, decoded
+	// Received is when the server accepted the message.
+	Received time.Time
 }
 
 // Server is a running (or stopped) SMTP server.
@@ -258,7 +260,7 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "unreadable message: " + err.Error()}
 	}
-	m.From, m.To = ss.from, ss.to
+	m.From, m.To, m.Received = ss.from, ss.to, time.Now()
 	ss.s.mu.Lock()
 	ss.s.messages = append(ss.s.messages, m)
 	ss.s.mu.Unlock()
