@@ -52,6 +52,8 @@ func toString(v any) string {
 
 type manageData struct {
 	Assignments []Listed
+	ByModule    []Tally
+	ByTeam      []Tally
 	Teams       []Choice
 	Modules     []Choice
 	Form        manageForm
@@ -83,6 +85,9 @@ func (a *Assignments) showManage(c *gin.Context, status int, f manageForm, msg s
 	d := manageData{Form: f, Error: msg, Lang: web.Lang(c)}
 	var err error
 	if d.Assignments, err = a.store.List(ctx, v.OrgID, a.now()); err == nil {
+		d.ByModule, d.ByTeam, err = a.store.Tallies(ctx, v.OrgID, a.now())
+	}
+	if err == nil {
 		if d.Teams, err = a.store.Teams(ctx, v.OrgID); err == nil {
 			d.Modules, err = a.store.Modules(ctx)
 		}

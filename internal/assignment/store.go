@@ -341,3 +341,33 @@ func (s *Store) Modules(ctx context.Context) ([]Choice, error) {
 	err := s.db.SelectContext(ctx, &cs, `SELECT id, title AS name FROM modules ORDER BY position`)
 	return cs, err
 }
+
+// Tally is how many required (person, module) pairs of one module or team
+// are completed, open and late.
+type Tally struct {
+	Name string `db:"name"`
+	Due  int    `db:"due"`
+	Late int    `db:"late"`
+	Done int    `db:"done"`
+}
+
+// Tallies counts the organisation's required modules by module and by team
+// (a person in two teams counts in both).
+func (s *Store) Tallies(ctx context.Context, orgID int64, now time.Time) (byModule, byTeam []Tally, err error) {
+	counts := `count(*) FILTER (WHERE d.completed_at IS NULL AND d.due_on >= $3::date) AS due,
+		count(*) FILTER (WHERE d.completed_at IS NULL AND d.due_on < $3::date) AS late,
+		count(*) FILTER (WHERE d.completed_at IS NOT NULL) AS done`
+	today := Today(now).Format(time.DateOnly)
+	if err = s.db.SelectContext(ctx, &byModule, dueCTE+`
+		SELECT m.title AS name, `+counts+` FROM due d JOIN modules m ON m.id = d.module_id
+		GROUP BY m.id, m.title, m.position ORDER BY m.position`, orgID, 0, today); err != nil {
+		return nil, nil, fmt.Errorf("assignment: tallies by module: %w", err)
+	}
+	if err = s.db.SelectContext(ctx, &byTeam, dueCTE+`
+		SELECT t.name, `+counts+` FROM due d
+		JOIN team_members tm ON tm.user_id = d.user_id JOIN teams t ON t.id = tm.team_id AND t.organisation_id = $1
+		GROUP BY t.id, t.name ORDER BY t.name`, orgID, 0, today); err != nil {
+		return nil, nil, fmt.Errorf("assignment: tallies by team: %w", err)
+	}
+	return byModule, byTeam, nil
+}

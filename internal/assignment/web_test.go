@@ -226,6 +226,14 @@ func TestReportShowsWhoIsLate(t *testing.T) {
 			}
 		}
 	}
+	// Per module and per team: Ann late, Bob done.
+	page := mc.Get("/rapport/opdrachten")
+	if page.Status != http.StatusOK {
+		t.Fatalf("assignments page: status %d", page.Status)
+	}
+	if !page.Contains(`<th scope="row">Onthaal</th><td>0</td><td>1</td><td>1</td>`) {
+		t.Errorf("the team's tally is not 0 on time, 1 late, 1 done:\n%s", page.Body)
+	}
 	// Another organisation's manager sees none of it.
 	other := env.CreateOrg("OCMW Elders")
 	env.CreateUser(other, "manager", "baas@elders.example", "Eli")
@@ -233,5 +241,8 @@ func TestReportShowsWhoIsLate(t *testing.T) {
 	oc.Login("baas@elders.example", apptest.TestPassword)
 	if resp := oc.Get("/rapport/mensen?status=late"); resp.Contains("Ann Andries") {
 		t.Errorf("another organisation's manager sees Ann")
+	}
+	if resp := oc.Get("/rapport/opdrachten"); resp.Contains("Onthaal") {
+		t.Errorf("another organisation's manager sees the team's tally")
 	}
 }

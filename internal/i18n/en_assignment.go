@@ -81,6 +81,12 @@ var enAssignment = map[string]string{
 	"assignment.report.cell_late":   "overdue (by %s)",
 	"assignment.report.cell_due":    "required by %s",
 	"assignment.report.link":        "Assign or change required training",
+	"assignment.manage.standing":    "Required training at a glance",
+	"assignment.manage.by_module":   "By module (people)",
+	"assignment.manage.by_team":     "By team (people × modules)",
+	"assignment.manage.col.open":    "Still on time",
+	"assignment.manage.col.late":    "Overdue",
+	"assignment.manage.col.done":    "Completed",
 	"assignment.manage.col.due":     "Required by",
 	"assignment.manage.col.status":  "Status",
 }

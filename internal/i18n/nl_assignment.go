@@ -81,6 +81,12 @@ var nlAssignment = map[string]string{
 	"assignment.report.cell_late":   "te laat (tegen %s)",
 	"assignment.report.cell_due":    "verplicht tegen %s",
 	"assignment.report.link":        "Verplichte opleiding geven of aanpassen",
+	"assignment.manage.standing":    "Stand van de verplichte opleiding",
+	"assignment.manage.by_module":   "Per module (personen)",
+	"assignment.manage.by_team":     "Per team (personen × modules)",
+	"assignment.manage.col.open":    "Nog op tijd",
+	"assignment.manage.col.late":    "Te laat",
+	"assignment.manage.col.done":    "Afgerond",
 	"assignment.manage.col.due":     "Verplicht tegen",
 	"assignment.manage.col.status":  "Status",
 }
