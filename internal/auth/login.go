@@ -120,11 +120,11 @@ func (a *Auth) login(c *gin.Context) {
 	}
 	// The person's own attempts are forgiven; the address's count stays, so
 	// that one valid account cannot reset an attacker's address.
-	clear := []string{accountKey(email)}
+	forgiven := []string{accountKey(email)}
 	if device != nil {
-		clear = append(clear, deviceKey(device))
+		forgiven = append(forgiven, deviceKey(device))
 	}
-	if err := a.throttle.clear(ctx, clear...); err != nil {
+	if err := a.throttle.clear(ctx, forgiven...); err != nil {
 		a.log.Error("login throttle", "request_id", web.RequestID(c), "error", err.Error())
 	}
 	if err := a.rememberDevice(ctx, c, acc.ID, device); err != nil {

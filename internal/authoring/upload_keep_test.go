@@ -93,5 +93,9 @@ func TestUploadInBrowserKeepsText(t *testing.T) {
 		t.Errorf("after the upload the browser is at %s, want the editor", loc)
 	}
 	b.Axe(t, "editor after upload")
+	// The upload field fits a 320 px screen (WCAG 1.4.10).
+	b.SetWidth(apptest.Narrow)
+	b.Navigate(env.URL(editorPath))
+	b.NoOverflow(t, "lesson editor")
 	b.NoConsoleErrors(t)
 }

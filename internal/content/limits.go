@@ -12,8 +12,9 @@ import (
 const (
 	MaxMarkdownBytes   = 200_000 // about forty pages of text
 	MaxNesting         = 10      // quotes and lists inside each other
-	MaxMarkup          = 5_000   // characters that open or close markup: [ ] * _ ~ ` | < > (the curriculum uses under 100 a lesson)
+	MaxMarkup          = 2_500   // characters that open or close markup ([ ] * _ ~ ` | < >) plus the depth of every list or quote line; the curriculum uses under 150 a lesson
 	MaxLinkDefinitions = 200     // lines "[name]: address"
+	MaxTableCells      = 5_000   // rows times columns, over all tables: each row is padded to the header's columns
 )
 
 // LimitError is a text beyond one of the bounds, with a Dutch reason for
@@ -37,9 +38,25 @@ func CheckLimits(src string) *LimitError {
 		return &LimitError{0, fmt.Sprintf("de tekst is %d kB; hoogstens %d kB mag: verdeel hem over meer lessen",
 			(len(src)+999)/1000, MaxMarkdownBytes/1000)}
 	}
-	markup, defs := 0, 0
-	for i, line := range strings.Split(src, "\n") {
-		if d := nesting(line); d > MaxNesting {
+	markup, defs, cells, columns := 0, 0, 0, 0
+	lines := strings.Split(src, "\n")
+	for i, line := range lines {
+		switch {
+		case strings.TrimSpace(line) == "":
+			columns = 0 // a blank line ends a table
+		case columns == 0 && i > 0 && isDelimiterRow(line):
+			columns = strings.Count(strings.Trim(strings.TrimSpace(line), "|"), "|") + 1
+			cells += 2 * columns // the header and this row
+		case columns > 0:
+			cells += columns // every line until a blank one is a row, pipes or not
+		}
+		if cells > MaxTableCells {
+			return &LimitError{i + 1, fmt.Sprintf("de tabellen hebben samen meer dan %d cellen (rijen maal kolommen); verdeel ze of maak ze kleiner",
+				MaxTableCells)}
+		}
+		d := nesting(line)
+		markup += d
+		if d > MaxNesting {
 			return &LimitError{i + 1, fmt.Sprintf("citaten of lijsten zijn hier %d niveaus diep in elkaar genest; hoogstens %d mag",
 				d, MaxNesting)}
 		}
@@ -52,7 +69,7 @@ func CheckLimits(src string) *LimitError {
 		markup += strings.Count(line, "[") + strings.Count(line, "]") + strings.Count(line, "*") + strings.Count(line, "_") +
 			strings.Count(line, "~") + strings.Count(line, "`") + strings.Count(line, "|") + strings.Count(line, "<") + strings.Count(line, ">")
 		if markup > MaxMarkup {
-			return &LimitError{i + 1, fmt.Sprintf("de tekst heeft meer dan %d opmaaktekens ([ ] * _ ~ ` | < >); vereenvoudig de opmaak of verdeel de les",
+			return &LimitError{i + 1, fmt.Sprintf("de tekst heeft te veel opmaak (meer dan %d tekens [ ] * _ ~ ` | < > en niveaus van lijsten en citaten); vereenvoudig de opmaak of verdeel de les",
 				MaxMarkup)}
 		}
 	}
@@ -97,6 +114,16 @@ func nesting(line string) int {
 		}
 	}
 	return depth
+}
+
+// isDelimiterRow tells the line under a table's header: cells of dashes
+// with optional colons, between pipes.
+func isDelimiterRow(line string) bool {
+	t := strings.TrimSpace(line)
+	if !strings.Contains(t, "|") || !strings.Contains(t, "-") {
+		return false
+	}
+	return strings.Trim(t, "|-: \t") == ""
 }
 
 // isLinkDefinition tells a line that looks like "[name]: address".

@@ -14,9 +14,13 @@ import (
 func fill(prefix, unit string) string {
 	var b strings.Builder
 	b.WriteString(prefix)
-	count := func(s string) int {
-		return strings.Count(s, "[") + strings.Count(s, "]") + strings.Count(s, "*") + strings.Count(s, "_") +
+	count := func(s string) int { // as CheckLimits counts
+		n := strings.Count(s, "[") + strings.Count(s, "]") + strings.Count(s, "*") + strings.Count(s, "_") +
 			strings.Count(s, "~") + strings.Count(s, "`") + strings.Count(s, "|") + strings.Count(s, "<") + strings.Count(s, ">")
+		for _, line := range strings.Split(s, "\n") {
+			n += nesting(line)
+		}
+		return n
 	}
 	used, perUnit := count(prefix), count(unit)
 	for n := 0; unit != "" && used+(n+1)*perUnit <= MaxMarkup && b.Len()+len(unit) < MaxMarkdownBytes-4; n++ {
@@ -34,8 +38,9 @@ func fill(prefix, unit string) string {
 // accepts.
 func worstShapes() map[string]string {
 	var deepList strings.Builder
-	for i := 0; i < 2000; i++ {
+	for i, depth := 0, 0; depth+MaxNesting < MaxMarkup; i++ {
 		fmt.Fprintf(&deepList, "%s- punt\n", strings.Repeat("  ", i%MaxNesting))
+		depth += i%MaxNesting + 1
 	}
 	var defs strings.Builder
 	for i := range MaxLinkDefinitions {
@@ -55,7 +60,7 @@ func worstShapes() map[string]string {
 		"backticks":        fill("", "`a ``b "),
 		"angle brackets":   fill("", "<a "),
 		"autolinks":        fill("", "<https://example.be> "),
-		"table":            fill(table, "| a | b | c | d | e | f | g | h | i | j |\n"),
+		"table":            fill(table+strings.Repeat("| a | b |\n", MaxTableCells/50-2)+"\n", ""),
 		"link definitions": fill(defs.String(), "[x][d1] "),
 		"plain":            fill("", ""),
 	}
@@ -100,8 +105,9 @@ func TestLimitsRefuseWithDutchReason(t *testing.T) {
 			}
 			return b.String()
 		}(), "niveaus diep"},
-		{"markup", strings.Repeat("[a](b)", MaxMarkup/2+1), "opmaaktekens"},
+		{"markup", strings.Repeat("[a](b)", MaxMarkup/2+1), "te veel opmaak"},
 		{"link definitions", strings.Repeat("[a]: b\n", MaxLinkDefinitions+1), "linkdefinities"},
+		{"table rows without pipes", "| a | b | c | d |\n|---|---|---|---|\n" + strings.Repeat("rij\n", MaxTableCells/4), "cellen"},
 	} {
 		err := CheckLimits(tc.src)
 		if err == nil || !strings.Contains(err.Reason, tc.want) {
@@ -140,5 +146,28 @@ func TestCourseImportRefusesHugeLesson(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("problems %v, want one for 01-les.md about its size", ps)
+	}
+}
+
+// TestRenderRemembersRecentResults: the editor shows an unchanged draft's
+// preview on every visit; the second rendering of the same text comes from
+// memory, and another media base is another result.
+func TestRenderRemembersRecentResults(t *testing.T) {
+	r := NewRenderer()
+	src := "## Kop\n\nTekst met ![schema](media/a.png).\n"
+	first, err := r.Render(src, "/media/m/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := r.Render(src, "/media/m/")
+	if err != nil || again != first {
+		t.Fatalf("second render = %q, %v; want the first %q", again, err, first)
+	}
+	if n := r.recent.Len(); n != 1 {
+		t.Errorf("%d results remembered after rendering one text twice, want 1", n)
+	}
+	other, _ := r.Render(src, "/media/n/")
+	if other == first || !strings.Contains(other, "/media/n/a.png") {
+		t.Errorf("render with another media base = %q", other)
 	}
 }

@@ -1,12 +1,18 @@
 // Package i18n holds the UI text catalogues (nl-BE by default, English as
-// second language) and picks the language of a request.
+// second language) and picks the language of a request. The texts live in
+// message files translators can work with, locales/nl.json and
+// locales/en.json (go-i18n v2 format, CLDR plural forms, a note per key
+// where the meaning is not obvious); internal/gen regenerates them.
 package i18n
 
 import (
+	"embed"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
@@ -14,17 +20,68 @@ import (
 // Languages the UI speaks; the first is the default.
 var Languages = []string{"nl", "en"}
 
-var catalogues = map[string]map[string]string{"nl": {}, "en": {}}
+// catalogues holds, per language, every text by key; a plural text has one
+// key per CLDR form: "module.lessons.one", "module.lessons.other".
+var catalogues = mustLoad()
 
-// register adds a capability's texts to a language's catalogue. Each
-// capability keeps its texts in its own pair of files (nl_x.go, en_x.go)
-// and registers them from init. A key registered twice panics at start-up.
+// fromFiles marks the keys that came from the message files, which a Go
+// map registered later may override (see register).
+var fromFiles = map[string]map[string]bool{}
+
+//go:embed locales/*.json
+var locales embed.FS
+
+// mustLoad reads the message files locales/<lang>.json, in the go-i18n v2
+// format translators' tools read: per key the text, or its plural forms
+// ("one", "other", …), and a "description" for the translator. A broken
+// file stops the program at start-up.
+func mustLoad() map[string]map[string]string {
+	cats := map[string]map[string]string{}
+	unmarshal := map[string]goi18n.UnmarshalFunc{"json": json.Unmarshal}
+	for _, lang := range Languages {
+		name := "locales/" + lang + ".json"
+		buf, err := locales.ReadFile(name)
+		if err != nil {
+			panic("i18n: " + err.Error())
+		}
+		mf, err := goi18n.ParseMessageFileBytes(buf, name, unmarshal)
+		if err != nil {
+			panic("i18n: " + name + ": " + err.Error())
+		}
+		cat := map[string]string{}
+		fromFiles[lang] = map[string]bool{}
+		for _, m := range mf.Messages {
+			plural := m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != ""
+			if !plural {
+				cat[m.ID] = m.Other
+				fromFiles[lang][m.ID] = true
+				continue
+			}
+			for form, text := range map[string]string{"zero": m.Zero, "one": m.One, "two": m.Two, "few": m.Few, "many": m.Many, "other": m.Other} {
+				if text != "" {
+					cat[m.ID+"."+form] = text
+					fromFiles[lang][m.ID+"."+form] = true
+				}
+			}
+		}
+		cats[lang] = cat
+	}
+	return cats
+}
+
+// register adds texts kept in a Go map (a capability's nl_x.go, en_x.go)
+// to a language's catalogue, from init. The message files are the home of
+// the texts; a Go map is where someone adds a key before the generator
+// (internal/i18n/internal/gen) folds it into the files, so it may
+// override a text from the files. A key registered twice by Go maps
+// panics at start-up.
 func register(lang string, texts map[string]string) {
 	cat := catalogues[lang]
 	for k, v := range texts {
-		if _, dup := cat[k]; dup {
+		if _, dup := cat[k]; dup && !fromFiles[lang][k] {
 			panic("i18n: key registered twice: " + lang + " " + k)
 		}
+		fromFiles[lang][k] = false
 		cat[k] = v
 	}
 }

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 
 	"nabij.be/leerplatform/templates"
 )
@@ -259,4 +262,56 @@ func TestNPicksThePluralForm(t *testing.T) {
 	if got := N("en", "quiz.intro", 1); strings.Contains(got, "%") || !strings.HasPrefix(got, "Answer the question") {
 		t.Errorf("N of a form without the number = %q", got)
 	}
+}
+
+// The message files are what translators work with: each parses as a
+// go-i18n v2 file, and every text with placeholders carries a note.
+func TestMessageFilesForTranslators(t *testing.T) {
+	for _, lang := range Languages {
+		name := "locales/" + lang + ".json"
+		buf, err := locales.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mf, err := goi18n.ParseMessageFileBytes(buf, name, map[string]goi18n.UnmarshalFunc{"json": json.Unmarshal})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if mf.Tag.String() != lang {
+			t.Errorf("%s: language %s, want %s", name, mf.Tag, lang)
+		}
+		if len(mf.Messages) < 500 {
+			t.Errorf("%s holds %d messages; the catalogue did not move", name, len(mf.Messages))
+		}
+		for _, m := range mf.Messages {
+			if verbRe.MatchString(m.Other) && m.Description == "" {
+				t.Errorf("%s %q has placeholders but no note for the translator", name, m.ID)
+			}
+		}
+	}
+}
+
+// A Go map may still add texts (another engineer's new keys, until the
+// generator folds them into the files) and override a file's text, but
+// two Go maps may not register the same key.
+func TestRegisterBesideTheFiles(t *testing.T) {
+	name := catalogues["nl"]["site.name"]
+	register("nl", map[string]string{"test.only.new": "Nieuw", "site.name": "Overschreven"})
+	defer func() {
+		delete(catalogues["nl"], "test.only.new")
+		delete(fromFiles["nl"], "test.only.new")
+		catalogues["nl"]["site.name"], fromFiles["nl"]["site.name"] = name, true
+	}()
+	if got := T("nl", "test.only.new"); got != "Nieuw" {
+		t.Errorf("a key from a Go map: %q", got)
+	}
+	if got := T("nl", "site.name"); got != "Overschreven" {
+		t.Errorf("a Go map overriding a file's text: %q", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("a key registered by two Go maps did not panic")
+		}
+	}()
+	register("nl", map[string]string{"test.only.new": "Twee keer"})
 }

@@ -179,7 +179,7 @@ func TestInviteOutlookPaste(t *testing.T) {
 	c := env.Client()
 	c.Login("mo@plakdorp.example", pw)
 	resp := c.PostForm("/organisatie/uitnodigen", url.Values{"adressen": {`Jan Peeters <jan.peeters@plakdorp.example>; "Vermeulen, An" <an.vermeulen@plakdorp.example>`}})
-	if resp.Status != http.StatusOK || !resp.Contains("2 uitnodigingen verstuurd, 0 regels niet verwerkt.") {
+	if resp.Status != http.StatusOK || !resp.Contains("2 uitnodigingen klaargezet, 0 regels niet verwerkt.") {
 		t.Fatalf("Outlook paste: status %d, want 200 with 2 invitations sent; page says %q", resp.Status, resp.Flash())
 	}
 	var names []string

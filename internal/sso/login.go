@@ -106,6 +106,11 @@ func (s *SSO) start(c *gin.Context) {
 		s.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
+	if !s.starts.allow(c.ClientIP(), time.Now()) {
+		c.Header("Retry-After", "60")
+		s.render.Error(c, http.StatusTooManyRequests, nil)
+		return
+	}
 	op, err := s.discover(ctx, p.Issuer)
 	if err != nil {
 		s.unreachable(c, p, err)

@@ -150,3 +150,30 @@ func TestSSOAccountExportsAndDeletesItself(t *testing.T) {
 		t.Errorf("SSO links after deletion = %d, want 0", n)
 	}
 }
+
+// Starting logins without end from one address is stopped (each start
+// stores a login in progress) with the Dutch 429 page.
+func TestTooManyStarts(t *testing.T) {
+	w := newWorld(t)
+	c := w.env.Client()
+	c.HTTP.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	var refused *apptest.Response
+	allowed := 0
+	for range 450 { // the bucket refills at 5 a second meanwhile
+		r := c.Get("/aanmelden/sso?email=an@aadorp.be")
+		if r.Status != http.StatusOK {
+			refused = r
+			break
+		}
+		allowed++
+	}
+	if refused == nil || refused.Status != http.StatusTooManyRequests || refused.Header.Get("Retry-After") == "" || !refused.Contains("Even geduld") {
+		t.Fatalf("after %d starts: no 429 with Retry-After and the Dutch page", allowed)
+	}
+	if allowed < 300 {
+		t.Errorf("refused after %d starts, want at least 300", allowed)
+	}
+	if n := dbtestCount(t, w, `SELECT count(*) FROM sso_logins`); n != allowed {
+		t.Errorf("logins in progress = %d, want %d (the refused start stored none)", n, allowed)
+	}
+}

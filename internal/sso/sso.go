@@ -39,6 +39,7 @@ type SSO struct {
 	secure   bool
 	session  time.Duration
 	client   *http.Client
+	starts   *limiter
 	log      *slog.Logger
 
 	mu        sync.Mutex
@@ -61,6 +62,7 @@ func New(db *sqlx.DB, render *web.Renderer, cfg *config.Config, accounts *auth.A
 		store: NewStore(db), accounts: accounts, render: render, sealer: NewSealer(cfg.SSOSecretKey),
 		baseURL: cfg.BaseURL, secure: cfg.SecureCookies, session: cfg.SessionAbsolute, log: log,
 		client:    &http.Client{Timeout: 10 * time.Second},
+		starts:    newLimiter(),
 		providers: map[string]cachedProvider{},
 	}
 }

@@ -71,7 +71,7 @@ func run(bin string, n int) error {
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	l.Close()
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+u.String(), "PORT="+port, "TRUSTED_PROXIES=127.0.0.1", "LOG_LEVEL=error")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+u.String(), "PORT="+port, "TRUSTED_PROXIES=127.0.0.1", "LOG_LEVEL=error", "METRICS_ADDR=off")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return err

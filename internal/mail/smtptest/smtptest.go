@@ -7,6 +7,7 @@ package smtptest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -39,8 +40,10 @@ type Message struct {
 
 // Server is a running (or stopped) SMTP server.
 type Server struct {
-	t    testing.TB
-	addr string
+	t        testing.TB
+	addr     string
+	tls      *tls.Config // STARTTLS offered, or (implicit) the whole connection
+	implicit bool
 
 	mu       sync.Mutex
 	srv      *smtp.Server
@@ -51,6 +54,7 @@ type Server struct {
 	user     string          // when set, AUTH PLAIN with user and pass is required
 	pass     string
 	attempts int // transactions tried (MAIL FROM), accepted or not
+	tlsSeen  bool
 }
 
 // Start runs a server on a free local port until the test ends.
@@ -66,8 +70,36 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
+// StartTLS runs a server that offers STARTTLS (implicit false) or speaks
+// TLS from the first byte (implicit true, as smtps:// on port 465 does),
+// with cert.
+func StartTLS(t testing.TB, cert tls.Certificate, implicit bool) *Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtptest: listen: %v", err)
+	}
+	s := &Server{t: t, addr: ln.Addr().String(), implicit: implicit,
+		tls: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
+	s.serve(ln)
+	t.Cleanup(s.Stop)
+	return s
+}
+
 // URL is the SMTP_URL of the server (without a password).
-func (s *Server) URL() string { return "smtp://" + s.addr }
+func (s *Server) URL() string {
+	if s.implicit {
+		return "smtps://" + s.addr
+	}
+	return "smtp://" + s.addr
+}
+
+// TLSSeen reports whether a message came over TLS (STARTTLS or implicit).
+func (s *Server) TLSSeen() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tlsSeen
+}
 
 // Addr is the server's host:port.
 func (s *Server) Addr() string { return s.addr }
@@ -137,7 +169,13 @@ func (s *Server) Restart() {
 func (s *Server) serve(ln net.Listener) {
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "smtptest.local"
-	srv.AllowInsecureAuth = true // the test server has no TLS
+	srv.AllowInsecureAuth = s.tls == nil
+	if s.tls != nil {
+		srv.TLSConfig = s.tls
+		if s.implicit {
+			ln = tls.NewListener(ln, s.tls)
+		}
+	}
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	srv.MaxMessageBytes = 10 << 20
@@ -196,10 +234,13 @@ func (s *Server) To(rcpt string) []Message {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
+}
 
 type session struct {
 	s      *Server
+	conn   *smtp.Conn
 	authed bool
 	from   string
 	to     []string
@@ -261,7 +302,9 @@ func (ss *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "unreadable message: " + err.Error()}
 	}
 	m.From, m.To, m.Received = ss.from, ss.to, time.Now()
+	_, overTLS := ss.conn.TLSConnectionState()
 	ss.s.mu.Lock()
+	ss.s.tlsSeen = ss.s.tlsSeen || overTLS
 	ss.s.messages = append(ss.s.messages, m)
 	ss.s.mu.Unlock()
 	return nil
