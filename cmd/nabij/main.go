@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // certificate and report dates are Brussels dates, also in a container without zone files
 
 	"github.com/jmoiron/sqlx"
@@ -36,6 +37,9 @@ Usage:
   nabij org sso --org NAME --issuer URL --client-id ID --client-secret-file FILE --domains a.be,b.be
                 [--manager-claim NAME=VALUE] [--team-claim NAME] [--secret-expires YYYY-MM-DD] [--sso-only] | --off
                               sign the organisation's people in through its OpenID Connect provider (README: Single sign-on)
+  nabij assign --org NAME [--team NAME | --person EMAIL] (--module SLUG | --programme) (--due YYYY-MM-DD | --due-days N)
+                              assign modules (or the programme) to the organisation, a team or a person (README: Assigned training)
+  nabij reminders [--dry-run] queue the reminder mails due now (--dry-run: print them: recipient, kind, module, due date)
   nabij healthcheck           exit 0 when this machine's server answers /healthz (for a container's HEALTHCHECK)
   nabij certificate sample --name N --out FILE.pdf [--title T] [--org O]
                               render a sample certificate, without a database, to check the layout
@@ -71,6 +75,10 @@ func main() {
 		err = demo(ctx, log, args)
 	case "org":
 		err = orgCommand(ctx, log, args, os.Stdout)
+	case "assign":
+		err = assignCommand(ctx, log, args, os.Stdout)
+	case "reminders":
+		err = remindersCommand(ctx, log, args, os.Stdout, time.Now())
 	case "healthcheck":
 		err = healthcheck(ctx)
 	case "certificate":

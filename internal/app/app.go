@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/riverqueue/river"
 
+	"nabij.be/leerplatform/internal/assignment"
 	"nabij.be/leerplatform/internal/auth"
 	"nabij.be/leerplatform/internal/authoring"
 	"nabij.be/leerplatform/internal/catalog"
@@ -47,22 +48,26 @@ type App struct {
 	listener *database.Listener
 	stop     context.CancelFunc // ends background work: the catalogue's change listener
 	jobs     *jobs.Queue
+	assigned *assignment.Assignments
 }
 
 // startJobs runs the job queue's workers in this instance: every instance
 // works jobs, each job runs in one of them.
-func (a *App) startJobs(ctx context.Context, cfg *config.Config, mailer *mail.Mailer, accounts *auth.Auth) error {
+func (a *App) startJobs(ctx context.Context, cfg *config.Config, mailer *mail.Mailer, accounts *auth.Auth, assigned *assignment.Assignments) error {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, mailer.Worker())
 	river.AddWorker(workers, accounts.ResetWorker())
+	assigned.AddWorkers(workers)
 	q, err := jobs.New(a.db.DB, workers, a.log, jobs.Options{
 		RetryBase: cfg.JobRetryBase, RescueAfter: cfg.JobRescueAfter, MaxAttempts: cfg.JobMaxAttempts,
+		Periodic: assigned.Periodic(),
 	})
 	if err != nil {
 		return err
 	}
 	mailer.UseQueue(q)
 	accounts.UseQueue(q)
+	assigned.UseQueue(q)
 	// Not ended by a.stop: Close stops the queue gracefully instead.
 	if err := q.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
@@ -136,7 +141,12 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	}
 	accounts := auth.New(db, render, cfg, mailer, certNames, log)
 	a.accounts = accounts
-	if err := a.startJobs(ctx, cfg, mailer, accounts); err != nil {
+	assigned, err := assignment.New(ctx, db, render, mailer, cfg.BaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	a.assigned = assigned
+	if err := a.startJobs(ctx, cfg, mailer, accounts, assigned); err != nil {
 		return nil, err
 	}
 	e.Use(accounts.Session()) // before every route: it identifies the person
@@ -157,7 +167,9 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	e.Use(web.BeforeAnswer(func(c *gin.Context) bool {
 		return c.Request.Method == http.MethodPost && strings.HasPrefix(c.Request.URL.Path, "/auteur")
 	}, cat.Invalidate))
+	lessons.UseDueDates(assigned)
 	lessons.Routes(e)
+	assigned.Routes(e)
 	quiz.New(quiz.NewStore(db, progress), render).Routes(e)
 	accounts.Routes(e)
 	orgs := org.New(db, render, cfg, mailer, accounts, log)
@@ -168,7 +180,9 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	accounts.UseSingleSignOn(singleSignOn)
 	org.UseSingleSignOn(orgs, singleSignOn)
 	authoring.New(db, render, a.markdown).Routes(e)
-	reports := report.New(report.NewStore(db), render)
+	reportStore := report.NewStore(db)
+	reportStore.UseDueDates(assigned)
+	reports := report.New(reportStore, render)
 	reports.CacheDashboards(cfg.CacheMaxAge) // figures at most report.DashboardMaxAge old
 	reports.Routes(e)
 	certificate.New(certificates, certNames, render, cfg.BaseURL, log).Routes(e)
@@ -198,6 +212,10 @@ func (a *App) InvalidateContent() { a.catalog.Invalidate() }
 // SyncCaches returns once this instance's caches have heard every change
 // committed before the call (see database.Listener.Sync).
 func (a *App) SyncCaches(ctx context.Context) error { return a.listener.Sync(ctx, a.db) }
+
+// Assignments is the assigned-training capability, for tests (which move
+// its clock).
+func (a *App) Assignments() *assignment.Assignments { return a.assigned }
 
 // Accounts is the accounts capability, for tests and measurements.
 func (a *App) Accounts() *auth.Auth { return a.accounts }

@@ -43,6 +43,9 @@ type Options struct {
 	// MaxAttempts is how often a job runs before it is given up (default
 	// MaxAttempts).
 	MaxAttempts int
+	// Periodic are jobs inserted on a schedule (by one instance at a time,
+	// the queue's leader).
+	Periodic []*river.PeriodicJob
 }
 
 // MaxAttempts is how often a job runs before it is given up: with the
@@ -109,6 +112,7 @@ func New(db *sql.DB, workers *river.Workers, log *slog.Logger, o Options) (*Queu
 	if workers != nil {
 		cfg.Workers = workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Workers}}
+		cfg.PeriodicJobs = o.Periodic
 	}
 	client, err := river.NewClient(riverdatabasesql.New(db), cfg)
 	if err != nil {

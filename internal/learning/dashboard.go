@@ -17,6 +17,7 @@ type dashboardData struct {
 	Programme    string // date the programme was completed, empty if not
 	Certificates []certificateRow
 	ShowCerts    bool
+	Overdue      int // required modules past their due date
 }
 
 type moduleRow struct {
@@ -24,7 +25,11 @@ type moduleRow struct {
 	CompletedOn string
 	Continue    string // URL of the next step
 	Percent     int
-	Best        int // best quiz score, 0 before any attempt
+	Best        int    // best quiz score, 0 before any attempt
+	Required    bool   // assigned and not completed
+	DueOn       string // the due date of a required module
+	Overdue     bool
+	dueOn       time.Time
 }
 
 type certificateRow struct {
@@ -73,6 +78,19 @@ func (l *Learning) dashboard(c *gin.Context) {
 			d.Completed++
 		}
 		d.Modules = append(d.Modules, row)
+	}
+	if l.due != nil {
+		due, err := l.due.DueDates(ctx, v.UserID, v.OrgID)
+		if err != nil {
+			l.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+		d.Modules = markDue(d.Modules, due, lang, today(time.Now()))
+		for _, m := range d.Modules {
+			if m.Overdue {
+				d.Overdue++
+			}
+		}
 	}
 	at, err := l.store.ProgrammeCompletedAt(ctx, v.UserID)
 	if err != nil {

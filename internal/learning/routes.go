@@ -31,6 +31,7 @@ type Learning struct {
 	render *web.Renderer
 	certs  CertificateLister
 	done   *memo.Memo[[2]int64, map[int64]bool] // (user, module) → done lesson ids
+	due    DueDates                             // nil: no assigned training
 }
 
 // New returns the learning capability. certs may be nil: the dashboard

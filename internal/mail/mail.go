@@ -34,6 +34,10 @@ type Message struct {
 	Subject string
 	Body    string
 	Lang    string // "nl" (default) or "en": the HTML's language and footer
+	// Unsubscribe is the one-click unsubscribe URL of optional mail
+	// (reminders, digests), sent as List-Unsubscribe with
+	// List-Unsubscribe-Post (RFC 8058); "" for mail that is not optional.
+	Unsubscribe string
 }
 
 // Sender queues e-mail.
@@ -75,18 +79,20 @@ func (m *Mailer) Queue(ctx context.Context, tx *sqlx.Tx, msgs ...Message) error 
 	}
 	n := len(msgs)
 	to, subject, body, lang, ids := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	unsub := make([]string, n)
 	for i, msg := range msgs {
 		to[i], subject[i], body[i], lang[i], ids[i] = msg.To, msg.Subject, msg.Body, msg.Lang, m.messageID()
+		unsub[i] = msg.Unsubscribe
 		if lang[i] != "en" {
 			lang[i] = "nl"
 		}
 	}
 	var rows []int64
 	if err := tx.SelectContext(ctx, &rows, `
-		INSERT INTO mail_outbox (recipient, subject, body, lang, message_id, status)
-		SELECT r, s, b, l, i, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t (r, s, b, l, i)
+		INSERT INTO mail_outbox (recipient, subject, body, lang, message_id, status, unsubscribe_url)
+		SELECT r, s, b, l, i, $6, nullif(u, '') FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[]) AS t (r, s, b, l, i, u)
 		RETURNING id`,
-		pq.Array(to), pq.Array(subject), pq.Array(body), pq.Array(lang), pq.Array(ids), status); err != nil {
+		pq.Array(to), pq.Array(subject), pq.Array(body), pq.Array(lang), pq.Array(ids), status, pq.Array(unsub)); err != nil {
 		return fmt.Errorf("mail: queue: %w", err)
 	}
 	if m.transport == nil {

@@ -113,6 +113,9 @@ type stored struct {
 	Lang      string    `db:"lang"`
 	MessageID string    `db:"message_id"`
 	CreatedAt time.Time `db:"created_at"`
+	// Unsubscribe is the one-click unsubscribe URL ("" for mail that is
+	// not optional).
+	Unsubscribe string `db:"unsubscribe_url"`
 }
 
 // compose builds the message: UTF-8 headers and names, the plain text
@@ -134,6 +137,12 @@ func (t *Transport) compose(m stored) (*gomail.Msg, error) {
 	// Automatic replies (out of office) go nowhere useful for this sender.
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetGenHeader("X-Auto-Response-Suppress", "All")
+	if m.Unsubscribe != "" {
+		// RFC 8058: the mail program POSTs List-Unsubscribe=One-Click to the
+		// URL, without the person opening a page.
+		msg.SetGenHeader("List-Unsubscribe", "<"+m.Unsubscribe+">")
+		msg.SetGenHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	html, err := htmlBody(m.Subject, m.Body, m.Lang)
 	if err != nil {

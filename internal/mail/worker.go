@@ -36,7 +36,8 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	m := w.m
 	var s stored
 	err := m.db.GetContext(ctx, &s, `
-		SELECT id, recipient, subject, body, lang, coalesce(message_id, '') AS message_id, created_at
+		SELECT id, recipient, subject, body, lang, coalesce(message_id, '') AS message_id, created_at,
+		       coalesce(unsubscribe_url, '') AS unsubscribe_url
 		FROM mail_outbox WHERE id = $1 AND status = 'queued'`, job.Args.MailID)
 	if errors.Is(database.NotFound(err), database.ErrNotFound) {
 		return nil // sent, given up or gone

@@ -51,6 +51,10 @@ func WriteCSV(w io.Writer, mx *Matrix, lang string) error {
 			t("report.csv.module_status", m.Title), t("report.csv.module_completed", m.Title),
 			t("report.csv.module_progress", m.Title), t("report.csv.module_score", m.Title))
 	}
+	// Assigned training, after the columns that were there before it.
+	for _, m := range mx.Modules {
+		header = append(header, t("assignment.csv.due", m.Title), t("assignment.csv.status", m.Title))
+	}
 	writeRow(bw, header)
 	row := make([]string, 0, len(header))
 	for _, p := range mx.People {
@@ -61,6 +65,13 @@ func WriteCSV(w io.Writer, mx *Matrix, lang string) error {
 				score = strconv.Itoa(*c.BestScore)
 			}
 			row = append(row, t("report.status."+c.Status()), isoDate(c.CompletedAt), strconv.Itoa(c.Progress), score)
+		}
+		for _, c := range p.Cells {
+			status := ""
+			if s := c.DueStatus(); s != "" {
+				status = t("assignment.csv.status." + s)
+			}
+			row = append(row, c.DueDate(), status)
 		}
 		writeRow(bw, row)
 	}

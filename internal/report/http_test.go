@@ -156,8 +156,10 @@ func TestCSVExport(t *testing.T) {
 	if len(rows) != 6 { // header + manager + four learners
 		t.Fatalf("rows = %d, want 6:\n%s", len(rows), body)
 	}
-	if rows[0][0] != "Naam" || len(rows[0]) != 5+4*5 {
-		t.Errorf("header = %q (%d columns), want Naam… with 25 columns", rows[0], len(rows[0]))
+	// Five columns, four per module, and the assigned training's due date
+	// and status per module (issue 20) at the end.
+	if rows[0][0] != "Naam" || len(rows[0]) != 5+4*5+2*5 {
+		t.Errorf("header = %q (%d columns), want Naam… with 35 columns", rows[0], len(rows[0]))
 	}
 	byEmail := map[string][]string{}
 	for _, row := range rows[1:] {

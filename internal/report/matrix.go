@@ -17,7 +17,7 @@ import (
 // Statuses and SortKeys are the allowed values of the status and sort
 // parameters, in the order the filter form offers them.
 var (
-	Statuses = []string{StatusCompleted, StatusInProgress, StatusNotStarted}
+	Statuses = []string{StatusCompleted, StatusInProgress, StatusNotStarted, StatusLate}
 	SortKeys = []string{"name", "progress", "activity"}
 )
 

@@ -21,7 +21,8 @@ import (
 // Store reads report figures. Every query on people's data takes the
 // organisation id as a parameter.
 type Store struct {
-	db *sqlx.DB
+	db  *sqlx.DB
+	due DueSource // nil: no assigned training (due.go)
 }
 
 // NewStore returns a store on db.
@@ -212,6 +213,8 @@ type Cell struct {
 	LastActivityAt time.Time  `db:"last_activity_at"`
 	Progress       int        `db:"progress"` // percentage, 100 when completed (learning.ProgressSQL)
 	Started        bool
+	DueOn          *time.Time // assigned and not completed: by when (due.go)
+	Late           bool       // past DueOn
 }
 
 // Status returns the cell's status.
@@ -281,6 +284,8 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 		statusWhere = `started > 0 AND completed < $4`
 	case StatusNotStarted:
 		statusWhere = `started = 0`
+	case StatusLate:
+		statusWhere = `true` // the people come from the assignments, below
 	default:
 		statusWhere = `true`
 	}
@@ -307,7 +312,8 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 			FROM users u
 			WHERE ` + peopleWhere + `
 			  AND ($2 = 0 OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $2 AND tm.user_id = u.id))
-			  AND ($5 = '' OR unaccent(u.full_name) ILIKE '%' || unaccent($5) || '%' ESCAPE '\')` + baseCut + `
+			  AND ($5 = '' OR unaccent(u.full_name) ILIKE '%' || unaccent($5) || '%' ESCAPE '\')
+			  AND ($6::bigint[] IS NULL OR u.id = ANY($6))` + baseCut + `
 		), people AS (
 			SELECT b.id, b.full_name, b.email, b.base_total,
 			       max(mp.last_activity_at) AS last_activity,
@@ -331,8 +337,17 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 		Person
 		Total int `db:"total"`
 	}
+	var late []int64 // nil: no "te laat" filter
+	if f.Status == StatusLate {
+		late = []int64{}
+		if s.due != nil {
+			if late, err = s.due.LateUserIDs(ctx, orgID, f.ModuleID); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var rows []row
-	err = s.db.SelectContext(ctx, &rows, q, orgID, f.TeamID, f.ModuleID, nmod, likeEscape(f.Query))
+	err = s.db.SelectContext(ctx, &rows, q, orgID, f.TeamID, f.ModuleID, nmod, likeEscape(f.Query), lateArray(late))
 	if err != nil {
 		return nil, fmt.Errorf("report: matrix of organisation %d: %w", orgID, err)
 	}
@@ -357,7 +372,18 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 		}
 		mx.People[i] = p
 	}
+	if err := s.addDue(ctx, orgID, mx, time.Now()); err != nil {
+		return nil, err
+	}
 	return mx, nil
+}
+
+// lateArray is nil (SQL NULL: no filter) or the ids.
+func lateArray(ids []int64) any {
+	if ids == nil {
+		return nil
+	}
+	return pq.Array(ids)
 }
 
 func emptyCells(userID int64, ms []Module) []Cell {
