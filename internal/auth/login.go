@@ -98,6 +98,7 @@ func (a *Auth) login(c *gin.Context) {
 	switch outcome {
 	case checkBusy:
 		c.Header("Retry-After", "2")
+		web.Shed(c)
 		fail(http.StatusServiceUnavailable, "auth.busy")
 		return
 	case checkThrottled:

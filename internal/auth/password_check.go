@@ -81,6 +81,7 @@ func (a *Auth) checkCurrentPassword(c *gin.Context, userID int64, password strin
 	switch outcome {
 	case checkBusy:
 		c.Header("Retry-After", "2")
+		web.Shed(c)
 		page(http.StatusServiceUnavailable, tr(lang, "auth.busy"))
 		return false, nil
 	case checkThrottled:

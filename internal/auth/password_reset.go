@@ -180,6 +180,7 @@ func (a *Auth) reset(c *gin.Context) {
 	hash, err := a.hashes.hash(ctx, password)
 	if errors.Is(err, ErrBusy) {
 		c.Header("Retry-After", "2")
+		web.Shed(c)
 		a.render.HTML(c, http.StatusServiceUnavailable, "auth/reset", tr(lang, "auth.reset.title"),
 			resetData{Token: token, Error: tr(lang, "auth.busy")})
 		return

@@ -30,6 +30,13 @@ func RequestIDMiddleware() gin.HandlerFunc {
 	}
 }
 
+const shedKey = "nabij.shed"
+
+// Shed marks the answer as deliberate load shedding (a 503 "try again in a
+// moment" while the password hashing slots are full): the request log
+// records it as a warning, not as a server error.
+func Shed(c *gin.Context) { c.Set(shedKey, true) }
+
 // Logger writes one JSON line per request. It records the route pattern
 // ("/wachtwoord-herstellen/:token"), never the address itself: paths carry
 // reset and invitation tokens and query strings carry what people typed.
@@ -39,7 +46,10 @@ func Logger(log *slog.Logger) gin.HandlerFunc {
 		c.Next()
 		status := c.Writer.Status()
 		level := slog.LevelInfo
-		if status >= 500 {
+		switch {
+		case c.GetBool(shedKey):
+			level = slog.LevelWarn
+		case status >= 500:
 			level = slog.LevelError
 		}
 		attrs := []any{
