@@ -235,17 +235,11 @@ func (o *Org) adminInvite(c *gin.Context) {
 		}
 		form.TeamID = teamID
 	}
-	var rows []InviteRow
-	if fh, err := c.FormFile("bestand"); err == nil && fh.Size > 0 {
-		f, err := fh.Open()
-		if err != nil {
-			o.render.Error(c, http.StatusBadRequest, err)
-			return
-		}
-		rows = ParseCSV(f)
-		f.Close()
+	rows, err := formRows(c, form.Pasted)
+	if err != nil {
+		o.render.Error(c, http.StatusBadRequest, err)
+		return
 	}
-	rows = append(rows, ParsePasted(form.Pasted)...)
 	if len(rows) == 0 {
 		again(tr(c, "org.invite.empty"))
 		return

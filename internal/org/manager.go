@@ -106,17 +106,11 @@ func (o *Org) invite(c *gin.Context) {
 		teamID = id
 	}
 	data.TeamID = teamID
-	var rows []InviteRow
-	if fh, err := c.FormFile("bestand"); err == nil && fh.Size > 0 {
-		f, err := fh.Open()
-		if err != nil {
-			o.render.Error(c, http.StatusBadRequest, err)
-			return
-		}
-		rows = ParseCSV(f)
-		f.Close()
+	rows, err := formRows(c, data.Pasted)
+	if err != nil {
+		o.render.Error(c, http.StatusBadRequest, err)
+		return
 	}
-	rows = append(rows, ParsePasted(data.Pasted)...)
 	if len(rows) == 0 {
 		data.Error = tr(c, "org.invite.empty")
 		o.invitePage(c, http.StatusUnprocessableEntity, data)
@@ -194,4 +188,19 @@ func (o *Org) setTeams(c *gin.Context) {
 		return
 	}
 	web.Redirect(c, c.Request.URL.Path[:strings.LastIndex(c.Request.URL.Path, "/")], "ok", tr(c, "org.person.teams_saved"))
+}
+
+// formRows reads an invitation form's rows: the uploaded CSV file (field
+// "bestand"), if any, then the pasted addresses.
+func formRows(c *gin.Context, pasted string) ([]InviteRow, error) {
+	var rows []InviteRow
+	if fh, err := c.FormFile("bestand"); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		rows = ParseCSV(f)
+		f.Close()
+	}
+	return append(rows, ParsePasted(pasted)...), nil
 }
