@@ -12,7 +12,6 @@ import (
 
 	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/i18n"
-	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/web"
 )
 
@@ -24,21 +23,7 @@ import (
 func (s *Store) Keep(ctx context.Context, userID, orgID int64, m *Module, sub Submission) (*Attempt, error) {
 	a := &Attempt{}
 	err := database.WithTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := learning.LockLearner(ctx, tx, userID, orgID); err != nil {
-			return err
-		}
-		err := tx.GetContext(ctx, a, `SELECT `+attemptColumns+` FROM quiz_attempts a
-			WHERE a.id = $1 AND a.user_id = $2 AND a.module_id = $3`, sub.AttemptID, userID, m.ID)
-		if err != nil {
-			return fmt.Errorf("quiz: attempt %d of user %d: %w", sub.AttemptID, userID, database.NotFound(err))
-		}
-		if a.Seq != sub.Seq {
-			return ErrTampered
-		}
-		if a.SubmittedAt != nil {
-			return ErrSubmitted
-		}
-		shown, err := s.shownLayout(ctx, tx, a)
+		shown, err := s.openAttempt(ctx, tx, userID, orgID, m, sub, a)
 		if err != nil {
 			return err
 		}

@@ -361,24 +361,8 @@ type Result struct {
 func (s *Store) Submit(ctx context.Context, userID, orgID int64, m *Module, sub Submission, at time.Time) (*Result, error) {
 	res := &Result{Attempt: &Attempt{}}
 	err := database.WithTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		// Locking the learner serialises their submissions: a second,
-		// simultaneous submit waits here and then finds submitted_at set.
-		if err := learning.LockLearner(ctx, tx, userID, orgID); err != nil {
-			return err
-		}
 		a := res.Attempt
-		err := tx.GetContext(ctx, a, `SELECT `+attemptColumns+` FROM quiz_attempts a
-			WHERE a.id = $1 AND a.user_id = $2 AND a.module_id = $3`, sub.AttemptID, userID, m.ID)
-		if err != nil {
-			return fmt.Errorf("quiz: attempt %d of user %d: %w", sub.AttemptID, userID, database.NotFound(err))
-		}
-		if a.Seq != sub.Seq {
-			return ErrTampered
-		}
-		if a.SubmittedAt != nil {
-			return ErrSubmitted
-		}
-		shown, err := s.shownLayout(ctx, tx, a)
+		shown, err := s.openAttempt(ctx, tx, userID, orgID, m, sub, a)
 		if err != nil {
 			return err
 		}
@@ -637,4 +621,28 @@ func (s *Store) Review(ctx context.Context, a *Attempt) (*Review, error) {
 		})
 	}
 	return r, nil
+}
+
+// openAttempt loads into a the learner's open attempt that sub names, with
+// the questions it showed, under the learner's lock: that lock serialises
+// their submissions and saves, so a second, simultaneous one waits here and
+// then finds submitted_at set. An attempt of someone else or of another
+// module is database.ErrNotFound, a wrong sequence number ErrTampered, and
+// a submitted attempt ErrSubmitted (a is loaded then too).
+func (s *Store) openAttempt(ctx context.Context, tx *sqlx.Tx, userID, orgID int64, m *Module, sub Submission, a *Attempt) ([]LayoutQuestion, error) {
+	if err := learning.LockLearner(ctx, tx, userID, orgID); err != nil {
+		return nil, err
+	}
+	err := tx.GetContext(ctx, a, `SELECT `+attemptColumns+` FROM quiz_attempts a
+		WHERE a.id = $1 AND a.user_id = $2 AND a.module_id = $3`, sub.AttemptID, userID, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("quiz: attempt %d of user %d: %w", sub.AttemptID, userID, database.NotFound(err))
+	}
+	if a.Seq != sub.Seq {
+		return nil, ErrTampered
+	}
+	if a.SubmittedAt != nil {
+		return nil, ErrSubmitted
+	}
+	return s.shownLayout(ctx, tx, a)
 }
