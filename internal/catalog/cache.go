@@ -8,6 +8,7 @@ import (
 
 	"nabij.be/leerplatform/internal/database"
 	"nabij.be/leerplatform/internal/memo"
+	"nabij.be/leerplatform/internal/web"
 )
 
 // Cache keeps the published catalogue (modules, lesson lists and lesson
@@ -35,7 +36,7 @@ type Cache struct {
 type snapshot struct {
 	modules []Module
 	bySlug  map[string]*moduleEntry
-	pages   *memo.Memo[PageKey, []byte]
+	pages   *memo.Memo[PageKey, *web.Prepared]
 }
 
 type moduleEntry struct {
@@ -106,7 +107,7 @@ func (c *Cache) fetch(ctx context.Context) (*snapshot, error) {
 		return nil, err
 	}
 	s := &snapshot{modules: ms, bySlug: make(map[string]*moduleEntry, len(ms)),
-		pages: memo.New[PageKey, []byte](c.maxAge, maxPageBytes, func(b []byte) int { return len(b) })}
+		pages: memo.New[PageKey, *web.Prepared](c.maxAge, maxPageBytes, (*web.Prepared).Size)}
 	byID := map[int64]*moduleEntry{}
 	for i := range ms {
 		e := &moduleEntry{module: &ms[i], bySlug: map[string]*Lesson{}}
@@ -203,16 +204,17 @@ type PageKey struct {
 }
 
 // maxPageBytes bounds the rendered pages one snapshot keeps, in bytes of
-// HTML (a lesson page is about 8 KB: some 500 pages); the least recently
-// used go first. See the memory budget in the README.
+// HTML and its compressed copy (a lesson page is about 10 KB and 3 KB
+// compressed: some 300 pages); the least recently used go first. See the
+// memory budget in the README.
 const maxPageBytes = 4 << 20
 
 // Page returns a rendered page kept with this snapshot of the content.
-func (v Pages) Page(k PageKey) ([]byte, bool) { return v.snap.pages.Get(k) }
+func (v Pages) Page(k PageKey) (*web.Prepared, bool) { return v.snap.pages.Get(k) }
 
 // KeepPage keeps a rendered page with this snapshot; it is dropped with the
 // snapshot when the content changes. A page rendered from a snapshot that
 // is no longer current stays with that snapshot, which nobody reads again.
-func (v Pages) KeepPage(k PageKey, html []byte) {
-	v.snap.pages.Put(v.snap.pages.Begin(), k, 0, html, time.Time{})
+func (v Pages) KeepPage(k PageKey, page *web.Prepared) {
+	v.snap.pages.Put(v.snap.pages.Begin(), k, 0, page, time.Time{})
 }

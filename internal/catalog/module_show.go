@@ -82,8 +82,8 @@ func doneMask(ls []LessonRef, done map[int64]bool) uint64 {
 // sharedPage answers with a page rendered once per key and content
 // snapshot (see web.Renderer.SharedHTML), rendering it on first use.
 func (cat *Catalog) sharedPage(c *gin.Context, pages Pages, key PageKey, title string, data any) {
-	if html, ok := pages.Page(key); ok && !web.HasFlash(c) {
-		c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+	if page, ok := pages.Page(key); ok && !web.HasFlash(c) {
+		page.Send(c, http.StatusOK)
 		return
 	}
 	html, shared, err := cat.render.SharedHTML(c, key.Name, title, data)
@@ -104,8 +104,11 @@ func (cat *Catalog) sharedPage(c *gin.Context, pages Pages, key PageKey, title s
 	case lessonData:
 		keep = len(d.Lessons) <= 64
 	}
-	if keep {
-		pages.KeepPage(key, html)
+	if !keep {
+		c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+		return
 	}
-	c.Data(http.StatusOK, "text/html; charset=utf-8", html)
+	page := web.Prepare(html)
+	pages.KeepPage(key, page)
+	page.Send(c, http.StatusOK)
 }
