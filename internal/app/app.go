@@ -150,15 +150,21 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	e.Use(accounts.Session()) // before every route: it identifies the person
-	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
-	e.GET("/readyz", a.ready)
-	e.GET("/static/:hash/*name", assets.Handler)
-	e.POST("/taal", a.setLanguage)
 
 	certificates := certificate.NewStore(db)
 	issuer := certificate.NewIssuer(certificates) // issues on completion, lists on the dashboard
 	progress := learning.NewStore(db, issuer)
 	lessons := learning.New(progress, render, issuer)
+	// A change a person makes shows on their dashboard in the answer to
+	// it: this instance drops the dashboard it keeps for them before
+	// answering (others hear of it by NOTIFY). What managers, trainers and
+	// admins change may show on anyone's dashboard.
+	e.Use(forgetChanged(lessons))
+	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	e.GET("/readyz", a.ready)
+	e.GET("/static/:hash/*name", assets.Handler)
+	e.POST("/taal", a.setLanguage)
+
 	cat := catalog.New(catalog.NewStore(db), render, lessons, cfg.CacheMaxAge)
 	cat.Routes(e)
 	a.catalog = cat
@@ -193,6 +199,8 @@ func New(cfg *config.Config, db *sqlx.DB, log *slog.Logger) (*App, error) {
 	cat.Subscribe(listener)
 	accounts.Subscribe(listener)
 	lessons.CacheDoneLessons(listener, cfg.CacheMaxAge)
+	lessons.KeepDashboards(listener, cfg.CacheMaxAge)
+	reports.Subscribe(listener, cfg.CacheMaxAge)
 	listener.Run(ctx, cfg.DatabaseURL, log)
 	a.listener = listener
 	go accounts.RunCleanUp(ctx)
@@ -244,6 +252,29 @@ func (a *App) Handler() http.Handler {
 		w.Write([]byte("Geweigerd: dit formulier kwam niet van deze website (cross-origin request).\n")) //nolint:errcheck
 	}))
 	return web.Compress(cop.Handler(headAsGet(a.engine)))
+}
+
+// forgetChanged drops the dashboards a request may change, after its
+// handler and before the first byte of its answer: a learner's own for
+// the learner's unsafe requests, everyone's for those of the other roles.
+func forgetChanged(lessons *learning.Learning) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v := web.CurrentViewer(c)
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.Next()
+			return
+		}
+		if v == nil {
+			c.Next()
+			return
+		}
+		forget := lessons.ForgetAll
+		if v.Role == web.RoleLearner {
+			forget = func() { lessons.ForgetPerson(v.UserID) }
+		}
+		web.BeforeAnswer(func(*gin.Context) bool { return true }, forget)(c)
+	}
 }
 
 // headAsGet answers HEAD as GET, which gin does not do by itself. The

@@ -32,12 +32,20 @@ type Learning struct {
 	certs  CertificateLister
 	done   *memo.Memo[[2]int64, map[int64]bool] // (user, module) → done lesson ids
 	due    DueDates                             // nil: no assigned training
+	pages  *memo.Memo[pageKey, *web.Prepared]   // each person's dashboard, ready to send
+	now    func() time.Time
+}
+
+// pageKey identifies a person's dashboard in one language.
+type pageKey struct {
+	user int64
+	lang string
 }
 
 // New returns the learning capability. certs may be nil: the dashboard
 // then has no certificate section.
 func New(store *Store, render *web.Renderer, certs CertificateLister) *Learning {
-	return &Learning{store: store, render: render, certs: certs}
+	return &Learning{store: store, render: render, certs: certs, now: time.Now}
 }
 
 // Routes registers the dashboard and the "mark as read" form.
@@ -88,6 +96,56 @@ const progressChannel = "nabij_progress"
 func (l *Learning) CacheDoneLessons(lis *database.Listener, maxAge time.Duration) {
 	l.done = memo.New[[2]int64, map[int64]bool](maxAge, maxCachedDone, nil)
 	lis.Subscribe(progressChannel, l.done.DropPayload)
+}
+
+// dashboardChannel is the NOTIFY channel of migration 160 for everything
+// else a dashboard shows; the payload is the user id, or empty for all.
+const dashboardChannel = "nabij_dashboard"
+
+// Channels on which other capabilities announce changes a dashboard shows:
+// a person's account (name, role, language) and organisation, and the
+// published content (module titles, lesson counts).
+const (
+	sessionChannel = "nabij_session"
+	contentChannel = "nabij_content"
+)
+
+// maxDashboardBytes bounds the dashboards kept ready: about 11 KB each
+// (8 KB of HTML and its compressed copy), some 700 people at a time. See
+// the memory budget in the README.
+const maxDashboardBytes = 8 << 20
+
+// KeepDashboards keeps each person's dashboard rendered and compressed for
+// at most maxAge, and never past the midnight at which a due date may
+// turn overdue. It is dropped on every instance when the database
+// announces a change to anything it shows, and on this one at once by
+// ForgetPerson and ForgetAll, before the answer to the request that made
+// the change leaves. A dashboard then costs no query at all until the
+// person, their organisation's assigned training or the content changes.
+func (l *Learning) KeepDashboards(lis *database.Listener, maxAge time.Duration) {
+	l.pages = memo.New[pageKey, *web.Prepared](maxAge, maxDashboardBytes, (*web.Prepared).Size)
+	for _, ch := range []string{progressChannel, dashboardChannel, sessionChannel} {
+		lis.Subscribe(ch, l.pages.DropPayload)
+	}
+	lis.Subscribe(contentChannel, func(string) { l.pages.DropAll() })
+}
+
+// ForgetPerson drops what this instance keeps of a person's progress: to
+// be called after a change of theirs commits and before it is answered.
+func (l *Learning) ForgetPerson(userID int64) {
+	l.forgetDone(userID)
+	if l.pages != nil {
+		l.pages.DropOwner(userID)
+	}
+}
+
+// ForgetAll drops every dashboard this instance keeps: after a change
+// that may show on many people's dashboards (assigned training, teams,
+// content), before it is answered.
+func (l *Learning) ForgetAll() {
+	if l.pages != nil {
+		l.pages.DropAll()
+	}
 }
 
 // forgetDone drops the cached done lessons of a learner.

@@ -83,12 +83,29 @@ type dashboardData struct {
 
 func (rp *Report) dashboard(c *gin.Context) {
 	v := web.CurrentViewer(c)
+	lang := web.Lang(c)
+	title := i18n.T(lang, "report.title")
+	data := func(d *Dashboard) dashboardData {
+		return dashboardData{Dashboard: d, Chart: newChart(d.Modules, lang), OrgName: v.OrgName}
+	}
+	if rp.dashboards != nil && !web.HasFlash(c) {
+		// The page shows the organisation's figures, never who asks: it
+		// is kept with the figures and sent to each of its managers.
+		page, err := rp.dashboards.Page(c.Request.Context(), v.OrgID, pageKey{lang: lang, role: v.Role}, func(d *Dashboard) ([]byte, error) {
+			html, _, err := rp.render.SharedHTML(c, "report/dashboard", title, data(d))
+			return html, err
+		})
+		if err != nil {
+			rp.render.Error(c, http.StatusInternalServerError, err)
+			return
+		}
+		page.Send(c, http.StatusOK)
+		return
+	}
 	d, err := rp.dashboardFigures(c.Request.Context(), v.OrgID)
 	if err != nil {
 		rp.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	lang := web.Lang(c)
-	rp.render.HTML(c, http.StatusOK, "report/dashboard", i18n.T(lang, "report.title"),
-		dashboardData{Dashboard: d, Chart: newChart(d.Modules, lang), OrgName: v.OrgName})
+	rp.render.HTML(c, http.StatusOK, "report/dashboard", title, data(d))
 }

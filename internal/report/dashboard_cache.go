@@ -2,24 +2,33 @@ package report
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
+
+	"nabij.be/leerplatform/internal/database"
+
+	"nabij.be/leerplatform/internal/web"
 )
 
 // DashboardMaxAge is how old the manager dashboard's figures may be: a
 // completion shows within two seconds.
 const DashboardMaxAge = 2 * time.Second
 
-// dashboardCache keeps each organisation's dashboard figures for at most
-// maxAge, counted from the moment the query that produced them started (so
-// they are never older than that), and computes them once for all the
-// requests that arrive while they are being computed: a burst of managers
-// opening /rapport costs one query per organisation per maxAge, however
-// many people it has and however many managers ask.
+// dashboardCache keeps each organisation's dashboard figures and computes
+// them once for all the requests that arrive while they are being
+// computed. Figures are kept for maxAge, counted from the moment the query
+// that produced them started; once the database has announced that
+// nothing in the organisation changed since (see Subscribe), for up to
+// maxLife. So figures are never more than maxAge behind a change, a burst
+// of managers opening /rapport costs one query per organisation per
+// maxAge however many people it has and however many managers ask, and a
+// quiet organisation's dashboard costs no query at all.
 type dashboardCache struct {
-	maxAge time.Duration
-	load   func(ctx context.Context, orgID int64) (*Dashboard, error)
-	now    func() time.Time
+	maxAge  time.Duration
+	maxLife time.Duration // at least maxAge; longer only when changes are announced
+	load    func(ctx context.Context, orgID int64) (*Dashboard, error)
+	now     func() time.Time
 
 	mu      sync.Mutex
 	entries map[int64]*dashboardEntry
@@ -30,10 +39,45 @@ type dashboardEntry struct {
 	since time.Time     // when the query began
 	d     *Dashboard
 	err   error
+	// changed: a change in the organisation was announced after the
+	// entry was made, so it goes maxAge after since. Guarded by the
+	// cache's mu.
+	changed bool
+
+	mu    sync.Mutex                // guards pages; held while one renders
+	pages map[pageKey]*web.Prepared // the page of these figures, per language and role
 }
 
+// pageKey tells apart the dashboard pages of one organisation's figures:
+// the same for every manager with the language and role.
+type pageKey struct{ lang, role string }
+
 func newDashboardCache(maxAge time.Duration, load func(context.Context, int64) (*Dashboard, error)) *dashboardCache {
-	return &dashboardCache{maxAge: maxAge, load: load, now: time.Now, entries: map[int64]*dashboardEntry{}}
+	return &dashboardCache{maxAge: maxAge, maxLife: maxAge, load: load, now: time.Now, entries: map[int64]*dashboardEntry{}}
+}
+
+// fresh reports whether e may still be served at now. The caller holds
+// c.mu.
+func (c *dashboardCache) fresh(e *dashboardEntry, now time.Time) bool {
+	age := now.Sub(e.since)
+	return age < c.maxAge || (!e.changed && age < c.maxLife)
+}
+
+// Changed is told that something the organisation's figures count may
+// have changed (0: in any organisation): its figures are computed afresh
+// once they are maxAge old.
+func (c *dashboardCache) Changed(orgID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if orgID == 0 {
+		for _, e := range c.entries {
+			e.changed = true
+		}
+		return
+	}
+	if e := c.entries[orgID]; e != nil {
+		e.changed = true
+	}
 }
 
 // sweepAbove is the number of organisations above which expired entries
@@ -44,15 +88,51 @@ const sweepAbove = 256
 // Get returns the organisation's figures, computed at most maxAge ago.
 // The caller must not change the Dashboard: it is shared.
 func (c *dashboardCache) Get(ctx context.Context, orgID int64) (*Dashboard, error) {
+	e, err := c.entry(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return e.d, nil
+}
+
+// Page returns the page of the organisation's figures for key, rendered by
+// render once per computation of the figures and kept with them: a burst
+// of managers opening the dashboard costs one query and one rendering per
+// organisation, language and role every maxAge.
+func (c *dashboardCache) Page(ctx context.Context, orgID int64, key pageKey, render func(*Dashboard) ([]byte, error)) (*web.Prepared, error) {
+	e, err := c.entry(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p := e.pages[key]; p != nil {
+		return p, nil
+	}
+	html, err := render(e.d)
+	if err != nil {
+		return nil, err
+	}
+	if e.pages == nil {
+		e.pages = map[pageKey]*web.Prepared{}
+	}
+	p := web.Prepare(html)
+	e.pages[key] = p
+	return p, nil
+}
+
+// entry returns the organisation's entry whose figures are ready,
+// computed at most maxAge ago.
+func (c *dashboardCache) entry(ctx context.Context, orgID int64) (*dashboardEntry, error) {
 	for {
 		c.mu.Lock()
 		e := c.entries[orgID]
 		now := c.now()
-		if e == nil || now.Sub(e.since) >= c.maxAge {
+		if e == nil || !c.fresh(e, now) {
 			// Compute afresh; whoever comes meanwhile waits for this one.
 			if len(c.entries) > sweepAbove {
 				for id, old := range c.entries {
-					if now.Sub(old.since) >= c.maxAge && isClosed(old.ready) {
+					if !c.fresh(old, now) && isClosed(old.ready) {
 						delete(c.entries, id)
 					}
 				}
@@ -73,7 +153,10 @@ func (c *dashboardCache) Get(ctx context.Context, orgID int64) (*Dashboard, erro
 				c.mu.Unlock()
 			}
 			close(e.ready)
-			return e.d, e.err
+			if e.err != nil {
+				return nil, e.err
+			}
+			return e, nil
 		}
 		c.mu.Unlock()
 		select {
@@ -82,7 +165,7 @@ func (c *dashboardCache) Get(ctx context.Context, orgID int64) (*Dashboard, erro
 			return nil, ctx.Err()
 		}
 		if e.err == nil {
-			return e.d, nil
+			return e, nil
 		}
 		// The computation we waited for failed: try once more ourselves
 		// (the failed entry is gone).
@@ -107,6 +190,35 @@ func (rp *Report) CacheDashboards(maxAge time.Duration) {
 		return
 	}
 	rp.dashboards = newDashboardCache(min(maxAge, DashboardMaxAge), rp.store.Dashboard)
+}
+
+// orgChannel is the NOTIFY channel of migration 160 for changes to what
+// the dashboard counts; the payload is the organisation id, empty for all.
+const orgChannel = "nabij_org"
+
+// contentChannel announces changes to the modules and their lessons
+// (migration 005).
+const contentChannel = "nabij_content"
+
+// Subscribe keeps each organisation's figures for up to maxLife while the
+// database announces no change in it, and for DashboardMaxAge after one.
+// Without it figures are kept for DashboardMaxAge at most.
+func (rp *Report) Subscribe(lis *database.Listener, maxLife time.Duration) {
+	c := rp.dashboards
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.maxLife = max(c.maxAge, maxLife)
+	c.mu.Unlock()
+	lis.Subscribe(orgChannel, func(payload string) {
+		id, err := strconv.ParseInt(payload, 10, 64)
+		if err != nil || id <= 0 {
+			id = 0 // empty or unreadable: anything may have changed
+		}
+		c.Changed(id)
+	})
+	lis.Subscribe(contentChannel, func(string) { c.Changed(0) })
 }
 
 // dashboardFigures are the organisation's figures, through the cache when

@@ -182,6 +182,21 @@ func (r *Renderer) SharedHTML(c *gin.Context, name, title string, data any) (htm
 	return html, err == nil, err
 }
 
+// PersonalHTML renders a page of the signed-in person's own that may be
+// kept for them and sent again until what it shows changes: it is rendered
+// without what belongs to this one request (the flash message, the query
+// in the language form's return address, the request id). ok is false when
+// the request carries a flash message; render such a request with HTML
+// instead.
+func (r *Renderer) PersonalHTML(c *gin.Context, name, title string, data any) (html []byte, ok bool, err error) {
+	if HasFlash(c) {
+		return nil, false, nil
+	}
+	p := &Page{Title: title, Lang: Lang(c), Viewer: CurrentViewer(c), Path: c.Request.URL.Path, Here: c.Request.URL.Path, Data: data, assets: r.assets}
+	html, err = r.execute(name, p)
+	return html, err == nil, err
+}
+
 // here is the address the language form brings a person back to: the
 // page with its query (a search keeps its words), or for the answer to a
 // post only its path.
