@@ -79,10 +79,14 @@ creds() { awk -v role="$1" -v pw="$demo_pw" '$1 == role {print $2, pw; exit}' "$
 read -r learner_email learner_pw < <(creds learner)
 read -r manager_email manager_pw < <(creds manager)
 
-# One session per connection: the Lua script hands each new connection's
-# requests a cookie of its own, round-robin over CONNS sessions.
+# One session per connection, of the demo learners in turn (each has a
+# dashboard of their own): the Lua script hands each request a cookie,
+# round-robin over CONNS sessions.
+mapfile -t learner_emails < <(awk '$1 == "learner" {print $2}' "$work/demo.txt")
 : >"$work/cookies.txt"
-for i in $(seq "$CONNS"); do login "$learner_email" "$learner_pw" >>"$work/cookies.txt"; done
+for i in $(seq "$CONNS"); do
+	login "${learner_emails[$(((i - 1) % ${#learner_emails[@]}))]}" "$learner_pw" >>"$work/cookies.txt"
+done
 manager_cookie=$(login "$manager_email" "$manager_pw")
 cert_path=$(psql "$bench_url" -Atc "SELECT '/certificaten/' || c.code || '.pdf' FROM certificates c JOIN users u ON u.id = c.user_id WHERE lower(u.email) = lower('$learner_email') LIMIT 1")
 
