@@ -60,10 +60,20 @@ seed_start=$(date +%s)
 seed_seconds=$(($(date +%s) - seed_start))
 org_learners=$(psql "$bench_url" -Atc "SELECT count(*) FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE o.name = 'OCMW Demodorp'")
 
+for port in "$APP_PORT" "$NGINX_PORT" "$((APP_PORT + 2))"; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		echo "bench: port $port is in use; stop what listens there or set BENCH_PORT" >&2
+		exit 1
+	fi
+done
 "$work/nabij" serve 2>"$work/server.log" &
 server_pid=$!
 for _ in $(seq 300); do curl -fs "http://127.0.0.1:$APP_PORT/readyz" >/dev/null && break; sleep 0.2; done
-curl -fs "http://127.0.0.1:$APP_PORT/readyz" >/dev/null || { echo "bench: the server did not start:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+if ! curl -fs "http://127.0.0.1:$APP_PORT/readyz" >/dev/null || ! kill -0 "$server_pid" 2>/dev/null; then
+	echo "bench: the server did not start:" >&2
+	tail -20 "$work/server.log" >&2
+	exit 1
+fi
 
 app="http://127.0.0.1:$APP_PORT"
 lesson_path=$(curl -fs "$app/modules/online-informeren" | grep -o 'href="/modules/online-informeren/[a-z0-9-]*"' | head -1 | cut -d'"' -f2)
@@ -212,7 +222,7 @@ GZIP=1 run "manager dashboard, gzip" "$app/rapport" "$manager_cookie"
 CONNS=1 run "manager dashboard, one connection" "$app/rapport" "$manager_cookie"
 CONNS=1 run "matrix first page, one connection" "$app/rapport/mensen" "$manager_cookie"
 if [ -n "$cert_path" ]; then
-	run "certificate download" "$app$cert_path" sessions
+	run "certificate download" "$app$cert_path" "$(head -1 "$work/cookies.txt")" # the first learner's
 fi
 peak_rss=$(sort -n "$work/rss.txt" 2>/dev/null | tail -1)
 
