@@ -9,8 +9,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"nabij.be/leerplatform/internal/certificate"
-	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/report"
 )
 
@@ -47,7 +45,7 @@ func organisationsFlag(args []string) (int, []string, error) {
 // region: a tenth of the N learners (the large organisation the benchmark
 // reads) go to the demo organisation, the rest are spread evenly over K-1
 // organisations "Demogemeente 002" … Each organisation is seeded by
-// report.SeedLearners (set statements, then the completion path).
+// report.SeedLearners in set statements.
 func seedOrganisations(ctx context.Context, db *sqlx.DB, n, k int) error {
 	start := time.Now()
 	big := max(1, n/10)
@@ -55,14 +53,12 @@ func seedOrganisations(ctx context.Context, db *sqlx.DB, n, k int) error {
 		big = n
 	}
 	total := 0
-	// Completions and certificates through the learning store, as seedLearners does.
-	progress := learning.NewStore(db, certificate.NewIssuer(certificate.NewStore(db)))
 	seed := func(name string, m int) error {
 		orgID, err := report.SeedOrganisation(ctx, db, name)
 		if err != nil {
 			return err
 		}
-		added, err := report.SeedLearners(ctx, db, progress, orgID, m)
+		added, err := report.SeedLearners(ctx, db, orgID, m)
 		total += added
 		return err
 	}
