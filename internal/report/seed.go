@@ -43,6 +43,40 @@ var lastNames = []string{
 // running it again adds nobody twice. It returns the number of people
 // added. The curriculum must be imported.
 func SeedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, error) {
+	return SeedMany(ctx, db, []Seed{{OrgID: orgID, Learners: n}})
+}
+
+// Seed is how many learners SeedMany adds to an organisation.
+type Seed struct {
+	OrgID    int64
+	Learners int
+}
+
+// SeedMany is SeedLearners for several organisations, one transaction per
+// organisation, with the planner's statistics refreshed once at the end
+// instead of after each: for 300 organisations, that saves minutes. It
+// returns the number of people added.
+func SeedMany(ctx context.Context, db *sqlx.DB, seeds []Seed) (int, error) {
+	total := 0
+	for _, s := range seeds {
+		added, err := seedLearners(ctx, db, s.OrgID, s.Learners)
+		total += added
+		if err != nil {
+			return total, err
+		}
+	}
+	if total == 0 {
+		return 0, nil
+	}
+	if _, err := db.ExecContext(ctx, `ANALYZE users, teams, team_members, module_progress, lesson_progress, quiz_attempts, attempt_answers, programme_completions, certificates`); err != nil {
+		return total, fmt.Errorf("report: seed analyze: %w", err)
+	}
+	return total, nil
+}
+
+// seedLearners adds n learners to the organisation (see SeedLearners), in
+// one transaction, and returns the number of people added.
+func seedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, error) {
 	if n <= 0 {
 		return 0, nil
 	}
@@ -156,9 +190,6 @@ func SeedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, er
 	})
 	if err != nil {
 		return 0, err
-	}
-	if _, err := db.ExecContext(ctx, `ANALYZE users, teams, team_members, module_progress, lesson_progress, quiz_attempts, attempt_answers, certificates`); err != nil {
-		return added, fmt.Errorf("report: seed analyze: %w", err)
 	}
 	return added, nil
 }
