@@ -334,19 +334,22 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 			  AND ($5 = '' OR unaccent(u.full_name) ILIKE '%' || unaccent($5) || '%' ESCAPE '\')
 			  AND ($6::bigint[] IS NULL OR u.id = ANY($6))` + baseCut + `
 		), people AS (
-			-- Per person, through the index on module_progress (user_id, …):
-			-- an aggregate in a lateral subquery is never turned into a join
-			-- that could scan every organisation's progress.
+			-- The progress of the people in base only, looked up per person
+			-- in module_progress's primary key (an array the planner cannot
+			-- count), never by a join that could scan every organisation's
+			-- progress.
 			SELECT b.id, b.full_name, b.email, b.base_total,
-			       p.last_activity, coalesce(p.progress, 0)::int / $4 AS progress, p.completed, p.started
-			FROM base b CROSS JOIN LATERAL (
-				SELECT max(mp.last_activity_at) AS last_activity,
+			       p.last_activity, coalesce(p.progress, 0)::int / $4 AS progress,
+			       coalesce(p.completed, 0) AS completed, coalesce(p.started, 0) AS started
+			FROM base b LEFT JOIN (
+				SELECT mp.user_id, max(mp.last_activity_at) AS last_activity,
 				       sum(` + progressSQL + `) AS progress,
 				       count(mp.completed_at) AS completed,
 				       count(*) AS started
 				FROM module_progress mp JOIN lc ON lc.module_id = mp.module_id
-				WHERE mp.user_id = b.id AND ($3 = 0 OR mp.module_id = $3)
-			) p
+				WHERE mp.user_id = ANY(ARRAY(SELECT id FROM base)) AND ($3 = 0 OR mp.module_id = $3)
+				GROUP BY mp.user_id
+			) p ON p.user_id = b.id
 		), hits AS (
 			SELECT *, ` + total + ` AS total FROM people WHERE ` + statusWhere + `
 			ORDER BY ` + order + hitsCut + `
