@@ -9,8 +9,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"nabij.be/leerplatform/internal/certificate"
-	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/report"
 )
 
@@ -46,27 +44,24 @@ func organisationsFlag(args []string) (int, []string, error) {
 // --organisations K`, for measuring the platform at the scale of a whole
 // region: a tenth of the N learners (the large organisation the benchmark
 // reads) go to the demo organisation, the rest are spread evenly over K-1
-// organisations "Demogemeente 002" … Each organisation is seeded by
-// report.SeedLearners (set statements, then the completion path).
+// organisations "Demogemeente 002" …, all by report.SeedMany, in set
+// statements, one transaction per organisation.
 func seedOrganisations(ctx context.Context, db *sqlx.DB, n, k int) error {
 	start := time.Now()
 	big := max(1, n/10)
 	if k == 1 {
 		big = n
 	}
-	total := 0
-	// Completions and certificates through the learning store, as seedLearners does.
-	progress := learning.NewStore(db, certificate.NewIssuer(certificate.NewStore(db)))
-	seed := func(name string, m int) error {
+	var seeds []report.Seed
+	add := func(name string, m int) error {
 		orgID, err := report.SeedOrganisation(ctx, db, name)
 		if err != nil {
 			return err
 		}
-		added, err := report.SeedLearners(ctx, db, progress, orgID, m)
-		total += added
-		return err
+		seeds = append(seeds, report.Seed{OrgID: orgID, Learners: m})
+		return nil
 	}
-	if err := seed(demoOrganisation, big); err != nil {
+	if err := add(demoOrganisation, big); err != nil {
 		return err
 	}
 	others := k - 1
@@ -76,9 +71,13 @@ func seedOrganisations(ctx context.Context, db *sqlx.DB, n, k int) error {
 		if i < (n-big)%others {
 			m++
 		}
-		if err := seed(fmt.Sprintf("Demogemeente %03d", i+2), m); err != nil {
+		if err := add(fmt.Sprintf("Demogemeente %03d", i+2), m); err != nil {
 			return err
 		}
+	}
+	total, err := report.SeedMany(ctx, db, seeds)
+	if err != nil {
+		return err
 	}
 	fmt.Printf("Added %d demo learners with progress in %d organisations (%d in %q) in %v.\n",
 		total, k, big, demoOrganisation, time.Since(start).Round(100*time.Millisecond))

@@ -8,8 +8,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"nabij.be/leerplatform/internal/certificate"
-	"nabij.be/leerplatform/internal/learning"
 	"nabij.be/leerplatform/internal/report"
 )
 
@@ -28,11 +26,7 @@ func seedLearners(ctx context.Context, db *sqlx.DB, n int) error {
 	if err != nil {
 		return err
 	}
-	// Completions go through the learning store with the certificate
-	// issuer, as in the running platform: seeded completions have their
-	// certificates.
-	progress := learning.NewStore(db, certificate.NewIssuer(certificate.NewStore(db)))
-	added, err := report.SeedLearners(ctx, db, progress, orgID, n)
+	added, err := report.SeedLearners(ctx, db, orgID, n)
 	if err != nil {
 		return err
 	}

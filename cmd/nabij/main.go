@@ -83,6 +83,8 @@ func main() {
 		err = healthcheck(ctx)
 	case "certificate":
 		err = certificateCommand(args, os.Stdout)
+	case "explain-reports": // hidden: scripts/plans.sh
+		err = explainReports(ctx, log, args, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

@@ -12,10 +12,8 @@ import (
 
 	"nabij.be/leerplatform/courses"
 	"nabij.be/leerplatform/internal/catalog"
-	"nabij.be/leerplatform/internal/certificate"
 	"nabij.be/leerplatform/internal/content"
 	"nabij.be/leerplatform/internal/database/dbtest"
-	"nabij.be/leerplatform/internal/learning"
 )
 
 // benchLearners is the size of the organisation the benchmarks report on.
@@ -64,15 +62,14 @@ func benchDB(b *testing.B) *benchData {
 		if err != nil {
 			b.Fatal(err)
 		}
-		progress := learning.NewStore(db, certificate.NewIssuer(certificate.NewStore(db)))
-		if _, err := SeedLearners(ctx, db, progress, other, benchLearners/2); err != nil {
+		if _, err := SeedLearners(ctx, db, other, benchLearners/2); err != nil {
 			b.Fatal(err)
 		}
 		org, err := SeedOrganisation(ctx, db, "OCMW Demodorp")
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := SeedLearners(ctx, db, progress, org, benchLearners); err != nil {
+		if _, err := SeedLearners(ctx, db, org, benchLearners); err != nil {
 			b.Fatal(err)
 		}
 		bench = &benchData{db: db, url: url, orgID: org, store: NewStore(db)}

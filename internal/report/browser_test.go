@@ -15,7 +15,7 @@ import (
 func TestReportPagesInBrowser(t *testing.T) {
 	p := setup(t)
 	orgID := p.env.CreateOrg("OCMW Browserdorp")
-	if _, err := report.SeedLearners(context.Background(), p.env.DB, seedProgress(p.env.DB), orgID, 120); err != nil {
+	if _, err := report.SeedLearners(context.Background(), p.env.DB, orgID, 120); err != nil {
 		t.Fatal(err)
 	}
 	p.env.CreateUser(orgID, "manager", "manager@browserdorp.example", "Bram Browser")

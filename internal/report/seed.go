@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"nabij.be/leerplatform/internal/certificate"
 	"nabij.be/leerplatform/internal/database"
-	"nabij.be/leerplatform/internal/learning"
 )
 
 // teamNames are the teams a seeded organisation gets, in this order.
@@ -36,14 +35,48 @@ var lastNames = []string{
 // spread over up to twelve teams, each module started and completed by a
 // decreasing share of people (module 1 most, module 5 least), lessons done,
 // one submitted quiz attempt with answers where a quiz was taken. The
-// lessons and attempts are written in bulk; the stored progress, the
-// completions and their certificates then come about through
-// progress.Refresh, the path every real learning event takes, so a seeded
+// lessons and attempts are written in bulk, and so are the stored
+// progress, the completions and their certificates (storeSeeded), with the
+// outcome learning's Refresh gives every real learning event: a seeded
 // completion has its certificate like any other. Seeded people have no
 // password and cannot sign in. It is idempotent per e-mail address:
 // running it again adds nobody twice. It returns the number of people
 // added. The curriculum must be imported.
-func SeedLearners(ctx context.Context, db *sqlx.DB, progress *learning.Store, orgID int64, n int) (int, error) {
+func SeedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, error) {
+	return SeedMany(ctx, db, []Seed{{OrgID: orgID, Learners: n}})
+}
+
+// Seed is how many learners SeedMany adds to an organisation.
+type Seed struct {
+	OrgID    int64
+	Learners int
+}
+
+// SeedMany is SeedLearners for several organisations, one transaction per
+// organisation, with the planner's statistics refreshed once at the end
+// instead of after each: for 300 organisations, that saves minutes. It
+// returns the number of people added.
+func SeedMany(ctx context.Context, db *sqlx.DB, seeds []Seed) (int, error) {
+	total := 0
+	for _, s := range seeds {
+		added, err := seedLearners(ctx, db, s.OrgID, s.Learners)
+		total += added
+		if err != nil {
+			return total, err
+		}
+	}
+	if total == 0 {
+		return 0, nil
+	}
+	if _, err := db.ExecContext(ctx, `ANALYZE users, teams, team_members, module_progress, lesson_progress, quiz_attempts, attempt_answers, programme_completions, certificates`); err != nil {
+		return total, fmt.Errorf("report: seed analyze: %w", err)
+	}
+	return total, nil
+}
+
+// seedLearners adds n learners to the organisation (see SeedLearners), in
+// one transaction, and returns the number of people added.
+func seedLearners(ctx context.Context, db *sqlx.DB, orgID int64, n int) (int, error) {
 	if n <= 0 {
 		return 0, nil
 	}
@@ -153,40 +186,65 @@ func SeedLearners(ctx context.Context, db *sqlx.DB, progress *learning.Store, or
 				return fmt.Errorf("report: seed %s: %w", s.what, err)
 			}
 		}
-		return refreshSeeded(ctx, tx, progress, orgID)
+		return storeSeeded(ctx, tx, ids)
 	})
 	if err != nil {
 		return 0, err
 	}
-	if _, err := db.ExecContext(ctx, `ANALYZE users, teams, team_members, module_progress, lesson_progress, quiz_attempts, attempt_answers, certificates`); err != nil {
-		return added, fmt.Errorf("report: seed analyze: %w", err)
-	}
 	return added, nil
 }
 
-// refreshSeeded stores the progress of every planned (person, module) in
-// the order the events happened, through learning's Refresh: progress,
-// completion and the certificate hook, as for a real learner.
-func refreshSeeded(ctx context.Context, tx *sqlx.Tx, progress *learning.Store, orgID int64) error {
-	var plan []struct {
-		UserID   int64     `db:"user_id"`
-		ModuleID int64     `db:"module_id"`
-		At       time.Time `db:"at"`
+// storeSeeded stores the progress of every planned (person, module) with
+// set statements, exactly as learning's Refresh would have stored it had it
+// run once per planned row in the order the events happened (the per-event
+// path, two orders of magnitude slower at 100,000 people): lessons_done
+// counts the lessons done among the module's current lessons, best_score
+// and passed_at come from the submitted attempts, last_activity_at is the
+// planned moment, and a module is completed at that moment when its quiz
+// was passed and all its lessons are done. The programme is completed at
+// the completion of the last module, when every module is; the
+// certificates of both follow. TestBulkSeedIsWhatRefreshStores holds this
+// to Refresh. The people are new, so no earlier row can be in the way.
+func storeSeeded(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+	steps := []struct{ what, sql string }{
+		{"progress", `
+			WITH lc AS (
+				SELECT m.id AS module_id, count(l.id) AS n
+				FROM modules m LEFT JOIN lessons l ON l.module_id = m.id GROUP BY m.id
+			), d AS (
+				SELECT p.user_id, l.module_id, count(*) AS n
+				FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
+				WHERE p.user_id = ANY($1) GROUP BY p.user_id, l.module_id
+			), a AS (
+				SELECT user_id, module_id,
+				       max(score) FILTER (WHERE submitted_at IS NOT NULL) AS best_score,
+				       min(submitted_at) FILTER (WHERE passed) AS passed_at
+				FROM quiz_attempts WHERE user_id = ANY($1) GROUP BY user_id, module_id
+			)
+			INSERT INTO module_progress (user_id, module_id, lessons_done, best_score, passed_at, last_activity_at, completed_at)
+			SELECT p.user_id, p.module_id, coalesce(d.n, 0), a.best_score, a.passed_at, p.at,
+			       CASE WHEN a.passed_at IS NOT NULL AND coalesce(d.n, 0) >= lc.n THEN p.at END
+			FROM seed_plan p
+			JOIN lc ON lc.module_id = p.module_id
+			LEFT JOIN d ON d.user_id = p.user_id AND d.module_id = p.module_id
+			LEFT JOIN a ON a.user_id = p.user_id AND a.module_id = p.module_id
+			ORDER BY p.user_id, p.at`},
+		{"programme completions", `
+			INSERT INTO programme_completions (user_id, completed_at)
+			SELECT mp.user_id, max(mp.completed_at)
+			FROM module_progress mp
+			WHERE mp.user_id = ANY($1) AND mp.completed_at IS NOT NULL
+			GROUP BY mp.user_id
+			HAVING count(*) = (SELECT count(*) FROM modules)
+			ON CONFLICT (user_id) DO NOTHING`},
 	}
-	if err := tx.SelectContext(ctx, &plan, `SELECT user_id, module_id, at FROM seed_plan ORDER BY user_id, at`); err != nil {
-		return fmt.Errorf("report: seed progress: %w", err)
+	for _, s := range steps {
+		if _, err := tx.ExecContext(ctx, s.sql, pq.Array(ids)); err != nil {
+			return fmt.Errorf("report: seed %s: %w", s.what, err)
+		}
 	}
-	var locked int64
-	for _, p := range plan {
-		if p.UserID != locked {
-			if err := learning.LockLearner(ctx, tx, p.UserID, orgID); err != nil {
-				return fmt.Errorf("report: seed progress of user %d: %w", p.UserID, err)
-			}
-			locked = p.UserID
-		}
-		if _, err := progress.Refresh(ctx, tx, p.UserID, p.ModuleID, p.At); err != nil {
-			return fmt.Errorf("report: seed progress: %w", err)
-		}
+	if err := certificate.IssueCompletions(ctx, tx, ids); err != nil {
+		return fmt.Errorf("report: seed certificates: %w", err)
 	}
 	return nil
 }

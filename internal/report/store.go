@@ -21,8 +21,17 @@ import (
 // Store reads report figures. Every query on people's data takes the
 // organisation id as a parameter.
 type Store struct {
-	db  *sqlx.DB
+	db  Queryer
 	due DueSource // nil: no assigned training (due.go)
+}
+
+// Queryer is what the store asks of the database: a *sqlx.DB, or the
+// explainer of plans.go, which shows the plan of every statement the store
+// runs, so the plans shown are those of the statements the pages run. A
+// *sqlx.Tx is one too, for explaining within a transaction.
+type Queryer interface {
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
 // NewStore returns a store on db.
@@ -136,19 +145,29 @@ func (s *Store) Dashboard(ctx context.Context, orgID int64) (*Dashboard, error) 
 	// One statement: pt holds each counted person once with team_id 0 (the
 	// whole organisation) and once per team, so one join with the progress
 	// rows and one aggregate give every figure. module_id 0 counts people.
+	// Every row is found from the organisation: its people in the index on
+	// users (organisation_id), their teams' members by team, and their
+	// progress per person in the primary key (through an array the planner
+	// cannot count), never by scanning every organisation's rows for a hash
+	// join, so the cost follows the organisation's size.
 	var rows []row
 	err = s.db.SelectContext(ctx, &rows, `
-		WITH pt AS (
-			SELECT u.id AS user_id, 0::bigint AS team_id FROM users u WHERE `+peopleWhere+`
+		WITH people AS MATERIALIZED (
+			SELECT u.id FROM users u WHERE `+peopleWhere+`
+		), pt AS MATERIALIZED (
+			SELECT id AS user_id, 0::bigint AS team_id FROM people
 			UNION ALL
 			SELECT tm.user_id, tm.team_id
-			FROM teams t JOIN team_members tm ON tm.team_id = t.id JOIN users u ON u.id = tm.user_id
-			WHERE t.organisation_id = $1 AND `+peopleWhere+`
+			FROM teams t JOIN team_members tm ON tm.team_id = t.id
+			WHERE t.organisation_id = $1 AND tm.user_id IN (SELECT id FROM people)
+		), mp AS MATERIALIZED (
+			SELECT mp.user_id, mp.module_id, mp.completed_at FROM module_progress mp
+			WHERE mp.user_id = ANY(ARRAY(SELECT id FROM people))
 		)
 		SELECT team_id, 0::bigint AS module_id, count(*) AS people, 0::bigint AS completed FROM pt GROUP BY team_id
 		UNION ALL
 		SELECT pt.team_id, mp.module_id, count(*), count(mp.completed_at)
-		FROM pt JOIN module_progress mp ON mp.user_id = pt.user_id
+		FROM pt JOIN mp ON mp.user_id = pt.user_id
 		GROUP BY pt.team_id, mp.module_id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("report: dashboard of organisation %d: %w", orgID, err)
@@ -315,15 +334,22 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 			  AND ($5 = '' OR unaccent(u.full_name) ILIKE '%' || unaccent($5) || '%' ESCAPE '\')
 			  AND ($6::bigint[] IS NULL OR u.id = ANY($6))` + baseCut + `
 		), people AS (
+			-- The progress of the people in base only, looked up per person
+			-- in module_progress's primary key (an array the planner cannot
+			-- count), never by a join that could scan every organisation's
+			-- progress.
 			SELECT b.id, b.full_name, b.email, b.base_total,
-			       max(mp.last_activity_at) AS last_activity,
-			       coalesce(sum(` + progressSQL + `), 0)::int / $4 AS progress,
-			       count(mp.completed_at) AS completed,
-			       count(mp.user_id) AS started
-			FROM base b
-			LEFT JOIN module_progress mp ON mp.user_id = b.id AND ($3 = 0 OR mp.module_id = $3)
-			LEFT JOIN lc ON lc.module_id = mp.module_id
-			GROUP BY b.id, b.full_name, b.email, b.base_total
+			       p.last_activity, coalesce(p.progress, 0)::int / $4 AS progress,
+			       coalesce(p.completed, 0) AS completed, coalesce(p.started, 0) AS started
+			FROM base b LEFT JOIN (
+				SELECT mp.user_id, max(mp.last_activity_at) AS last_activity,
+				       sum(` + progressSQL + `) AS progress,
+				       count(mp.completed_at) AS completed,
+				       count(*) AS started
+				FROM module_progress mp JOIN lc ON lc.module_id = mp.module_id
+				WHERE mp.user_id = ANY(ARRAY(SELECT id FROM base)) AND ($3 = 0 OR mp.module_id = $3)
+				GROUP BY mp.user_id
+			) p ON p.user_id = b.id
 		), hits AS (
 			SELECT *, ` + total + ` AS total FROM people WHERE ` + statusWhere + `
 			ORDER BY ` + order + hitsCut + `
@@ -398,12 +424,19 @@ func emptyCells(userID int64, ms []Module) []Cell {
 // organisation, as one cell per module in module order.
 func (s *Store) cells(ctx context.Context, orgID int64, ids []int64, ms []Module) (map[int64][]Cell, error) {
 	var rows []Cell
+	// The people asked for are checked against the organisation once each,
+	// and their progress is looked up per person in the primary key: the
+	// array from a subquery hides its length from the planner, which would
+	// otherwise choose, for a whole organisation's CSV, a scan of every
+	// organisation's progress. The cost follows the people asked for.
 	err := s.db.SelectContext(ctx, &rows, `
+		WITH lc AS MATERIALIZED (
+			SELECT m.id AS module_id, count(l.id) AS n FROM modules m LEFT JOIN lessons l ON l.module_id = m.id GROUP BY m.id
+		)
 		SELECT mp.user_id, mp.module_id, mp.lessons_done, mp.best_score, mp.completed_at, mp.last_activity_at,
 		       `+progressSQL+` AS progress
-		FROM module_progress mp JOIN users u ON u.id = mp.user_id
-		CROSS JOIN LATERAL (SELECT count(*) AS n FROM lessons l WHERE l.module_id = mp.module_id) lc
-		WHERE mp.user_id = ANY($2) AND u.organisation_id = $1`, orgID, pq.Array(ids))
+		FROM module_progress mp JOIN lc ON lc.module_id = mp.module_id
+		WHERE mp.user_id = ANY(ARRAY(SELECT u.id FROM users u WHERE u.id = ANY($2) AND u.organisation_id = $1))`, orgID, pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("report: cells of organisation %d: %w", orgID, err)
 	}
@@ -567,16 +600,18 @@ func (q QuestionStat) Share() int {
 // attempts were given and how many were correct: by the organisation's
 // people when orgID is not 0, across all organisations otherwise. It names
 // nobody. Attempts of accounts deleted or deactivated since still count: the
-// figures are about the questions, not the people.
+// figures are about the questions, not the people. An organisation's
+// attempts are looked up per person (an array the planner cannot count), so
+// the cost follows the organisation's size, not the installation's.
 func (s *Store) QuestionStats(ctx context.Context, orgID int64) ([]QuestionStat, error) {
 	var qs []QuestionStat
 	err := s.db.SelectContext(ctx, &qs, `
 		WITH a AS (
 			SELECT aa.question_id, count(*) AS answers, count(*) FILTER (WHERE aa.correct) AS correct
-			FROM attempt_answers aa
-			JOIN quiz_attempts qa ON qa.id = aa.attempt_id AND qa.submitted_at IS NOT NULL
-			JOIN users u ON u.id = qa.user_id
-			WHERE $1 = 0 OR u.organisation_id = $1
+			FROM quiz_attempts qa
+			JOIN attempt_answers aa ON aa.attempt_id = qa.id
+			WHERE qa.submitted_at IS NOT NULL
+			  AND ($1 = 0 OR qa.user_id = ANY(ARRAY(SELECT u.id FROM users u WHERE u.organisation_id = $1)))
 			GROUP BY aa.question_id
 		)
 		SELECT q.module_id, m.title AS module_title, q.position, q.text,
