@@ -11,12 +11,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 )
 
-// A prepared page goes out in the coding the browser prefers among those
-// it accepts, decodes to exactly the page, and says its length and that it
-// varies by Accept-Encoding, once.
+// A prepared page goes out gzip-compressed when the browser accepts gzip
+// (also when it prefers zstd: the gzip copy is the smaller one), decodes
+// to exactly the page, and says its length and that it varies by
+// Accept-Encoding, once.
 func TestPreparedPageSendsTheAcceptedCoding(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	html := []byte("<!doctype html><title>Les</title>" + strings.Repeat("<p>Heldere taal helpt iedereen.</p>\n", 200))
@@ -24,10 +24,10 @@ func TestPreparedPageSendsTheAcceptedCoding(t *testing.T) {
 	for _, tc := range []struct{ accept, want string }{
 		{"", ""},
 		{"gzip", "gzip"},
-		{"gzip, deflate, br, zstd", "zstd"},
+		{"gzip, deflate, br, zstd", "gzip"},
 		{"zstd;q=0.5, gzip", "gzip"},
-		{"gzip;q=0, zstd;q=0", ""},
-		{"*", "zstd"},
+		{"gzip;q=0, zstd", ""},
+		{"*", "gzip"},
 		{"*;q=0, gzip", "gzip"},
 		{"identity", ""},
 		{"GZIP;Q=0.8", "gzip"},
@@ -60,11 +60,6 @@ func TestPreparedPageSendsTheAcceptedCoding(t *testing.T) {
 			var zr *gzip.Reader
 			if zr, err = gzip.NewReader(bytes.NewReader(body)); err == nil {
 				decoded, err = io.ReadAll(zr)
-			}
-		case "zstd":
-			var zr *zstd.Decoder
-			if zr, err = zstd.NewReader(nil); err == nil {
-				decoded, err = zr.DecodeAll(body, nil)
 			}
 		default:
 			decoded = body
