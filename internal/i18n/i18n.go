@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/feature/plural"
@@ -95,7 +96,43 @@ func Supported(lang string) bool {
 }
 
 // FromAcceptLanguage picks the UI language from an Accept-Language header.
+// Browsers send few distinct headers, so the choice for each is
+// remembered (up to maxRemembered; longer headers are parsed every time).
 func FromAcceptLanguage(header string) string {
+	if header == "" {
+		return "nl"
+	}
+	if len(header) > maxRememberedHeader {
+		return matchAcceptLanguage(header)
+	}
+	remembered.RLock()
+	lang, ok := remembered.m[header]
+	remembered.RUnlock()
+	if ok {
+		return lang
+	}
+	lang = matchAcceptLanguage(header)
+	remembered.Lock()
+	if len(remembered.m) >= maxRemembered {
+		clear(remembered.m) // a client making up headers: start again
+	}
+	remembered.m[header] = lang
+	remembered.Unlock()
+	return lang
+}
+
+// remembered holds the language chosen for each Accept-Language header.
+var remembered = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
+
+const (
+	maxRemembered       = 512
+	maxRememberedHeader = 200
+)
+
+func matchAcceptLanguage(header string) string {
 	tags, _, err := language.ParseAcceptLanguage(header)
 	if err != nil || len(tags) == 0 {
 		return "nl"

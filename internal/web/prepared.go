@@ -24,7 +24,17 @@ import (
 type Prepared struct {
 	html []byte
 	gz   []byte // nil when compressing does not pay (a short page)
+	// The Content-Length values of html and gz, made once.
+	htmlLen, gzLen []string
 }
+
+// Header values every prepared page sends, shared by all answers: each is
+// a slice of one, so a later Add or Set never changes the shared value.
+var (
+	htmlType     = []string{"text/html; charset=utf-8"}
+	varyEncoding = []string{"Accept-Encoding"}
+	gzipEncoding = []string{"gzip"}
+)
 
 // minPreparedGzip is the size below which a page is sent as it is: the
 // same threshold Compress applies to answers made on the fly.
@@ -33,7 +43,7 @@ const minPreparedGzip = 1024
 // Prepare compresses html for sending many times. html must not change
 // afterwards.
 func Prepare(html []byte) *Prepared {
-	p := &Prepared{html: html}
+	p := &Prepared{html: html, htmlLen: []string{strconv.Itoa(len(html))}}
 	if len(html) < minPreparedGzip {
 		return p
 	}
@@ -51,6 +61,7 @@ func Prepare(html []byte) *Prepared {
 	}
 	if buf.Len() < len(html) {
 		p.gz = bytes.Clone(buf.Bytes()) // without the slack of the buffer
+		p.gzLen = []string{strconv.Itoa(len(p.gz))}
 	}
 	return p
 }
@@ -66,18 +77,18 @@ func (p *Prepared) Size() int { return len(p.html) + len(p.gz) + 64 }
 // with its length, so that it leaves in as few writes as possible.
 func (p *Prepared) Send(c *gin.Context, status int) {
 	h := c.Writer.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	body := p.html
+	h["Content-Type"] = htmlType
+	body, length := p.html, p.htmlLen
 	if p.gz != nil {
 		if !varies(h) {
-			h.Add("Vary", "Accept-Encoding")
+			h["Vary"] = append(h["Vary"], varyEncoding...)
 		}
 		if AcceptsGzip(c.Request) {
-			h.Set("Content-Encoding", "gzip") // Compress leaves it alone
-			body = p.gz
+			h["Content-Encoding"] = gzipEncoding // Compress leaves it alone
+			body, length = p.gz, p.gzLen
 		}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = length
 	c.Status(status)
 	c.Writer.Write(body) //nolint:errcheck // a client that went away reads nothing
 }
@@ -87,7 +98,7 @@ func (p *Prepared) Send(c *gin.Context, status int) {
 func AcceptsGzip(r *http.Request) bool {
 	gz, star := -1.0, -1.0
 	for _, line := range r.Header.Values("Accept-Encoding") {
-		for _, part := range strings.Split(line, ",") {
+		for part := range strings.SplitSeq(line, ",") {
 			coding, params, _ := strings.Cut(part, ";")
 			switch strings.ToLower(strings.TrimSpace(coding)) {
 			case "gzip", "x-gzip":
@@ -103,7 +114,7 @@ func AcceptsGzip(r *http.Request) bool {
 // qValue reads the q parameter of an Accept-Encoding element ("q=0.5"):
 // 1 without one, 0 when it cannot be read.
 func qValue(params string) float64 {
-	for _, p := range strings.Split(params, ";") {
+	for p := range strings.SplitSeq(params, ";") {
 		name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
 		if !ok || !strings.EqualFold(strings.TrimSpace(name), "q") {
 			continue
