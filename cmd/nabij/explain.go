@@ -42,7 +42,7 @@ func explainReports(ctx context.Context, _ *slog.Logger, args []string, w io.Wri
 	fmt.Fprintf(w, "Report queries of %q (organisation %d)\n", name, orgID)
 	for i, p := range plans {
 		fmt.Fprintf(w, "\n=== %d. %s: %s — cost %.0f, %d buffers, %d rows\n", i+1, p.Page, p.Query, p.Cost, p.Buffers, p.Rows)
-		fmt.Fprintf(w, "%s\n-- arguments: %v\n\n%s\n", strings.TrimSpace(p.SQL), p.Args, p.Text)
+		fmt.Fprintf(w, "%s\n-- arguments: %s\n\n%s\n", strings.TrimSpace(p.SQL), p.Arguments(), p.Text)
 	}
 	fmt.Fprintf(w, "\nSummary (page, query, cost, buffers, rows):\n")
 	for i, p := range plans {

@@ -2,9 +2,11 @@ package report
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -139,4 +141,34 @@ func (e *explainer) explain(ctx context.Context, query string, args []any) error
 	p.Cost, p.Buffers, p.Rows = top.Cost, top.Hit+top.Read, top.Rows*max(top.Loops, 1)
 	*e.plans = append(*e.plans, p)
 	return nil
+}
+
+// Arguments lists the statement's arguments as "$1 = …", arrays in
+// PostgreSQL's text form and cut after 80 characters, strings quoted.
+func (p Plan) Arguments() string {
+	parts := make([]string, len(p.Args))
+	for i, a := range p.Args {
+		v := any(a)
+		if dv, ok := a.(driver.Valuer); ok {
+			if x, err := dv.Value(); err == nil {
+				v = x
+			}
+		}
+		var s string
+		switch x := v.(type) {
+		case nil:
+			s = "NULL"
+		case string:
+			s = strconv.Quote(x)
+		case []byte:
+			s = string(x)
+		default:
+			s = fmt.Sprint(x)
+		}
+		if len(s) > 80 {
+			s = s[:80] + "…"
+		}
+		parts[i] = fmt.Sprintf("$%d = %s", i+1, s)
+	}
+	return strings.Join(parts, ", ")
 }
