@@ -65,12 +65,15 @@ fuzz:
 clean:
 	rm -rf bin
 
-## bench: the server under wrk next to nginx (scripts/bench.sh), then the Go benchmarks
-##        (report queries on 10,000 learners, certificate rendering)
+## bench: the server under wrk next to nginx (scripts/bench.sh, 100,000 learners in 300
+##        organisations), then the Go benchmarks (the handler per kept page, report
+##        queries on 10,000 learners, certificate rendering)
 .PHONY: bench
 bench:
+	@scripts/deps.sh
 	@url="$(db_url)"; \
 	DATABASE_URL="$$url" scripts/bench.sh; \
+	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench ServeKeptPage -benchtime 20000x ./internal/app/; \
 	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 20x ./internal/report/; \
 	DATABASE_URL="$$url" $(GO) test -run '^$$' -bench Render -benchtime 20x ./internal/certificate/
 

@@ -74,9 +74,11 @@ func TestListenerReconnectEmptiesCaches(t *testing.T) {
 	start := h.len()
 
 	// Cut the listener's connection (the session that ran LISTEN), and
-	// announce a change while it is down.
+	// announce a change while it is down. The timeout makes the call wait
+	// until the backend is gone: without it the notification could still
+	// reach the dying session.
 	var n int
-	if err := db.Get(&n, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	if err := db.Get(&n, `SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'listen%'`); err != nil {
 		t.Fatal(err)
 	}
