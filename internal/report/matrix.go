@@ -108,6 +108,7 @@ func (f Filter) ExportURL() string {
 }
 
 type matrixData struct {
+	Lang    string
 	Filter  Filter
 	Matrix  *Matrix
 	Teams   []Team
@@ -119,17 +120,52 @@ type matrixData struct {
 	Next    string
 }
 
+// CellView is a cell of the matrix as the page shows it, its texts made
+// in Go: a first page has hundreds of cells, and making each text in the
+// template (a method call through reflection per text) took most of the
+// page's time.
+type CellView struct {
+	Status string // the cell's class: one of the Status constants
+	Text   string // completed on a date, progress, or not started
+	Late   string // past its due date, or ""
+	Due    string // due on a date, or ""
+	Score  string // the best quiz score, or ""
+}
+
 // Columns returns the cells of p for the modules shown.
-func (d matrixData) Columns(p Person) []Cell {
-	if d.Filter.ModuleID == 0 {
-		return p.Cells
-	}
-	for i, m := range d.Matrix.Modules {
-		if m.ID == d.Filter.ModuleID {
-			return p.Cells[i : i+1]
+func (d matrixData) Columns(p Person) []CellView {
+	cells := p.Cells
+	if d.Filter.ModuleID != 0 {
+		for i, m := range d.Matrix.Modules {
+			if m.ID == d.Filter.ModuleID {
+				cells = p.Cells[i : i+1]
+				break
+			}
 		}
 	}
-	return p.Cells
+	out := make([]CellView, len(cells))
+	for i, c := range cells {
+		v := CellView{Status: c.Status()}
+		switch v.Status {
+		case StatusCompleted:
+			v.Text = i18n.T(d.Lang, "report.cell.completed", web.FormatDate(d.Lang, *c.CompletedAt))
+		case StatusInProgress:
+			v.Text = i18n.T(d.Lang, "report.cell.in_progress", c.Progress)
+		default:
+			v.Text = i18n.T(d.Lang, "report.status.not_started")
+		}
+		switch {
+		case c.Late:
+			v.Late = i18n.T(d.Lang, "assignment.report.cell_late", c.DueDate())
+		case c.DueOn != nil:
+			v.Due = i18n.T(d.Lang, "assignment.report.cell_due", c.DueDate())
+		}
+		if c.BestScore != nil {
+			v.Score = i18n.T(d.Lang, "report.cell.score", c.Score())
+		}
+		out[i] = v
+	}
+	return out
 }
 
 // filter reads the request's filter, checked against the organisation's
@@ -159,7 +195,7 @@ func (rp *Report) matrix(c *gin.Context) {
 		rp.render.Error(c, http.StatusInternalServerError, err)
 		return
 	}
-	d := matrixData{Filter: f, Matrix: mx, Teams: teams, Modules: ms}
+	d := matrixData{Lang: web.Lang(c), Filter: f, Matrix: mx, Teams: teams, Modules: ms}
 	if f.ModuleID != 0 {
 		for _, m := range ms {
 			if m.ID == f.ModuleID {

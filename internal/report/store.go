@@ -323,16 +323,24 @@ func (s *Store) Matrix(ctx context.Context, orgID int64, f Filter) (*Matrix, err
 		baseCut, hitsCut, total = " ORDER BY "+strings.ReplaceAll(order, "full_name", "u.full_name")+" LIMIT "+limit, "", "base_total"
 		baseCut = strings.Replace(baseCut, ", id", ", u.id", 1)
 	}
+	who := peopleWhere + `
+			  AND ($2 = 0 OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $2 AND tm.user_id = u.id))
+			  AND ($5 = '' OR unaccent(u.full_name) ILIKE '%' || unaccent($5) || '%' ESCAPE '\')
+			  AND ($6::bigint[] IS NULL OR u.id = ANY($6))`
+	baseTotal := "count(*) OVER ()"
+	if baseCut != "" {
+		// Cut by name: counted apart, so that the page is read in the
+		// order of users_organisation_name (migration 161), 50 rows, not
+		// sorted out of all the organisation's people.
+		baseTotal = "(SELECT count(*) FROM users u WHERE " + who + ")"
+	}
 	q := `
 		WITH lc AS MATERIALIZED (
 			SELECT m.id AS module_id, (SELECT count(*) FROM lessons l WHERE l.module_id = m.id) AS n FROM modules m
 		), base AS (
-			SELECT u.id, u.full_name, u.email, count(*) OVER () AS base_total
+			SELECT u.id, u.full_name, u.email, ` + baseTotal + ` AS base_total
 			FROM users u
-			WHERE ` + peopleWhere + `
-			  AND ($2 = 0 OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = $2 AND tm.user_id = u.id))
-			  AND ($5 = '' OR unaccent(u.full_name) ILIKE '%' || unaccent($5) || '%' ESCAPE '\')
-			  AND ($6::bigint[] IS NULL OR u.id = ANY($6))` + baseCut + `
+			WHERE ` + who + baseCut + `
 		), people AS (
 			-- The progress of the people in base only, looked up per person
 			-- in module_progress's primary key (an array the planner cannot
