@@ -36,15 +36,18 @@ base=${DATABASE_URL:-$(scripts/devdb.sh start)}
 work=$(mktemp -d)
 chmod 755 "$work" # nginx's workers must read the reference page
 server_pid=""
+bare_pid=""
 nginx_started=""
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+	[ -n "$bare_pid" ] && kill "$bare_pid" 2>/dev/null || true
 	[ -n "$nginx_started" ] && "$NGINX" -c "$work/nginx.conf" -p "$work" -s stop 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-for port in "$APP_PORT" "$NGINX_PORT" "$((APP_PORT + 2))"; do
+BARE_PORT=$((APP_PORT + 3))
+for port in "$APP_PORT" "$NGINX_PORT" "$((APP_PORT + 2))" "$BARE_PORT"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 		echo "bench: port $port is in use; stop what listens there or set BENCH_PORT" >&2
 		exit 1
@@ -57,6 +60,7 @@ bench_url=$(echo "$base" | sed -E 's#/[^/?]*(\?|$)#/nabij_bench\1#')
 psql "$admin_url" -qc 'DROP DATABASE IF EXISTS nabij_bench WITH (FORCE)' -c 'CREATE DATABASE nabij_bench' >/dev/null
 
 go build -trimpath -o "$work/nabij" ./cmd/nabij
+go build -trimpath -o "$work/bareserve" ./scripts/bareserve
 export DATABASE_URL="$bench_url" LOG_LEVEL=${BENCH_LOG_LEVEL:-warn} PORT=$APP_PORT BASE_URL="http://127.0.0.1:$APP_PORT"
 export METRICS_ADDR=${BENCH_METRICS_ADDR:-127.0.0.1:0} # not the default port: another server may hold it
 PPROF_PORT=$((APP_PORT + 2))
@@ -158,6 +162,11 @@ http {
 CONF
 "$NGINX" -c "$work/nginx.conf" -p "$work"
 nginx_started=1
+# The same bytes from Go's net/http with no handler at all: what net/http
+# itself costs here, the ceiling for any Go page.
+"$work/bareserve" -addr "127.0.0.1:$BARE_PORT" -file "$work/www/lesson.html" 2>"$work/bare.log" &
+bare_pid=$!
+for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break; sleep 0.1; done
 
 # run NAME URL [cookie|sessions] — with GZIP=1 the requests accept gzip.
 # Besides wrk's figures it records the CPU time the serving process(es)
@@ -173,8 +182,10 @@ cpu_ticks() { # cpu_ticks PID... — user + system time in clock ticks
 	done
 	echo "$t"
 }
-serving_pids() { # serving_pids URL — the server, or nginx's master and workers
-	if [[ $1 == *":$NGINX_PORT/"* ]]; then
+serving_pids() { # serving_pids URL — the server, bareserve, or nginx's master and workers
+	if [[ $1 == *":$BARE_PORT/"* ]]; then
+		echo "$bare_pid"
+	elif [[ $1 == *":$NGINX_PORT/"* ]]; then
 		local master
 		master=$(cat "$work/nginx.pid")
 		echo "$master" $(pgrep -P "$master")
@@ -212,6 +223,7 @@ sample_rss_file() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status" >>"$work
 echo "measuring ${DURATION} per page at $CONNS connections…" >&2
 run "static reference (nginx)" "http://127.0.0.1:$NGINX_PORT/lesson.html"
 GZIP=1 run "static gzip reference (nginx gzip_static)" "http://127.0.0.1:$NGINX_PORT/gz/lesson.html"
+run "same bytes, bare Go net/http (no handler)" "http://127.0.0.1:$BARE_PORT/"
 run "lesson page, guest" "$app$lesson_path"
 GZIP=1 run "lesson page, guest, gzip" "$app$lesson_path"
 run "lesson page, logged in" "$app$lesson_path" sessions
