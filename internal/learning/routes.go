@@ -110,9 +110,9 @@ const (
 	contentChannel = "nabij_content"
 )
 
-// maxDashboardBytes bounds the dashboards kept ready: about 11 KB each
-// (8 KB of HTML and its compressed copy), some 700 people at a time. See
-// the memory budget in the README.
+// maxDashboardBytes bounds the dashboards kept ready: about 10 KB each
+// (8 KB of HTML and its 2 KB compressed copy), some 800 people at a time.
+// See the memory budget in the README.
 const maxDashboardBytes = 8 << 20
 
 // KeepDashboards keeps each person's dashboard rendered and compressed for
