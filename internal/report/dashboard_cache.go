@@ -18,12 +18,16 @@ const DashboardMaxAge = 2 * time.Second
 // dashboardCache keeps each organisation's dashboard figures and computes
 // them once for all the requests that arrive while they are being
 // computed. Figures are kept for maxAge, counted from the moment the query
-// that produced them started; once the database has announced that
-// nothing in the organisation changed since (see Subscribe), for up to
-// maxLife. So figures are never more than maxAge behind a change, a burst
-// of managers opening /rapport costs one query per organisation per
-// maxAge however many people it has and however many managers ask, and a
-// quiet organisation's dashboard costs no query at all.
+// that produced them started. Once the database announces changes (see
+// Subscribe) they are kept for up to maxLife while nothing in the
+// organisation changes, and a change has them computed again ahead, in the
+// background, at most once per half maxAge, while the figures from before
+// it are still served for up to three quarters of maxAge after it was
+// announced. So figures are never more than maxAge behind a change, a
+// burst of managers opening /rapport costs one query per organisation per
+// maxAge however many people it has and however many managers ask, a quiet
+// organisation's dashboard costs no query at all, and a manager does not
+// wait for the figures to be computed after a change.
 type dashboardCache struct {
 	maxAge  time.Duration
 	maxLife time.Duration // at least maxAge; longer only when changes are announced
@@ -32,6 +36,11 @@ type dashboardCache struct {
 
 	mu      sync.Mutex
 	entries map[int64]*dashboardEntry
+	// ahead: changes are announced and computed ahead (Subscribe).
+	ahead bool
+	// refreshing holds the organisations whose figures are being computed
+	// ahead: nil while waiting to start, then the entry being computed.
+	refreshing map[int64]*dashboardEntry
 }
 
 type dashboardEntry struct {
@@ -39,10 +48,10 @@ type dashboardEntry struct {
 	since time.Time     // when the query began
 	d     *Dashboard
 	err   error
-	// changed: a change in the organisation was announced after the
-	// entry was made, so it goes maxAge after since. Guarded by the
-	// cache's mu.
-	changed bool
+	// changed: a change in the organisation was announced, at changedAt,
+	// after the entry was made. Guarded by the cache's mu.
+	changed   bool
+	changedAt time.Time
 
 	mu    sync.Mutex                // guards pages; held while one renders
 	pages map[pageKey]*web.Prepared // the page of these figures, per language and role
@@ -53,39 +62,103 @@ type dashboardEntry struct {
 type pageKey struct{ lang, role string }
 
 func newDashboardCache(maxAge time.Duration, load func(context.Context, int64) (*Dashboard, error)) *dashboardCache {
-	return &dashboardCache{maxAge: maxAge, maxLife: maxAge, load: load, now: time.Now, entries: map[int64]*dashboardEntry{}}
+	return &dashboardCache{maxAge: maxAge, maxLife: maxAge, load: load, now: time.Now,
+		entries: map[int64]*dashboardEntry{}, refreshing: map[int64]*dashboardEntry{}}
 }
 
 // fresh reports whether e may still be served at now. The caller holds
 // c.mu.
 func (c *dashboardCache) fresh(e *dashboardEntry, now time.Time) bool {
 	age := now.Sub(e.since)
-	return age < c.maxAge || (!e.changed && age < c.maxLife)
+	if !c.ahead {
+		return age < c.maxAge
+	}
+	if e.changed {
+		// The figures miss what changed since changedAt: served only
+		// while the new ones are on their way, well within maxAge.
+		return now.Sub(e.changedAt) < c.maxAge*3/4
+	}
+	return age < c.maxLife
 }
 
 // Changed is told that something the organisation's figures count may
-// have changed (0: in any organisation): its figures are computed afresh
-// once they are maxAge old.
+// have changed (0: in any organisation): its figures are computed again.
 func (c *dashboardCache) Changed(orgID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	now := c.now()
+	mark := func(id int64) {
+		if r := c.refreshing[id]; r != nil && !r.changed {
+			r.changed, r.changedAt = true, now // began before this change
+		}
+		e := c.entries[id]
+		if e == nil {
+			return
+		}
+		if !e.changed {
+			e.changed, e.changedAt = true, now
+		}
+		c.scheduleLocked(id, e, now)
+	}
 	if orgID == 0 {
-		for _, e := range c.entries {
-			e.changed = true
+		for id := range c.entries {
+			mark(id)
+		}
+		for id := range c.refreshing {
+			mark(id)
 		}
 		return
 	}
-	if e := c.entries[orgID]; e != nil {
-		e.changed = true
+	mark(orgID)
+}
+
+// scheduleLocked has the organisation's figures computed ahead, half maxAge
+// after e's began at the earliest, unless that is already under way or e
+// itself is still being computed (entry schedules it when done). The
+// caller holds c.mu.
+func (c *dashboardCache) scheduleLocked(orgID int64, e *dashboardEntry, now time.Time) {
+	if !c.ahead || !isClosed(e.ready) {
+		return
+	}
+	if _, ok := c.refreshing[orgID]; ok {
+		return
+	}
+	c.refreshing[orgID] = nil
+	delay := max(0, c.maxAge/2-now.Sub(e.since))
+	time.AfterFunc(delay, func() { c.refresh(orgID) })
+}
+
+// refresh computes the organisation's figures ahead and puts them in
+// place of the ones served meanwhile.
+func (c *dashboardCache) refresh(orgID int64) {
+	c.mu.Lock()
+	ne := &dashboardEntry{ready: make(chan struct{}), since: c.now()}
+	c.refreshing[orgID] = ne
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ne.d, ne.err = c.load(ctx, orgID)
+	cancel()
+	close(ne.ready)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.refreshing, orgID)
+	if ne.err != nil {
+		return // the figures served go stale; the next request computes them
+	}
+	if cur := c.entries[orgID]; cur == nil || !cur.since.After(ne.since) {
+		c.entries[orgID] = ne
+		if ne.changed {
+			c.scheduleLocked(orgID, ne, c.now())
+		}
 	}
 }
 
 // sweepAbove is the number of organisations above which expired entries
 // are dropped on the next computation: the map holds at most the
-// organisations looked at within maxAge, plus this many.
+// organisations looked at within maxLife, plus this many.
 const sweepAbove = 256
 
-// Get returns the organisation's figures, computed at most maxAge ago.
+// Get returns the organisation's figures, never more than maxAge behind.
 // The caller must not change the Dashboard: it is shared.
 func (c *dashboardCache) Get(ctx context.Context, orgID int64) (*Dashboard, error) {
 	e, err := c.entry(ctx, orgID)
@@ -128,7 +201,9 @@ func (c *dashboardCache) entry(ctx context.Context, orgID int64) (*dashboardEntr
 		c.mu.Lock()
 		e := c.entries[orgID]
 		now := c.now()
-		if e == nil || !c.fresh(e, now) {
+		if r := c.refreshing[orgID]; r != nil && (e == nil || !c.fresh(e, now)) {
+			e = r // computed ahead already: wait for it rather than start another
+		} else if e == nil || !c.fresh(e, now) {
 			// Compute afresh; whoever comes meanwhile waits for this one.
 			if len(c.entries) > sweepAbove {
 				for id, old := range c.entries {
@@ -145,14 +220,17 @@ func (c *dashboardCache) entry(ctx context.Context, orgID int64) (*dashboardEntr
 			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			e.d, e.err = c.load(lctx, orgID)
 			cancel()
-			if e.err != nil {
-				c.mu.Lock()
+			close(e.ready)
+			c.mu.Lock()
+			switch {
+			case e.err != nil:
 				if c.entries[orgID] == e {
 					delete(c.entries, orgID) // an error is not kept
 				}
-				c.mu.Unlock()
+			case e.changed && c.entries[orgID] == e:
+				c.scheduleLocked(orgID, e, c.now()) // changed while computed
 			}
-			close(e.ready)
+			c.mu.Unlock()
 			if e.err != nil {
 				return nil, e.err
 			}
@@ -210,6 +288,7 @@ func (rp *Report) Subscribe(lis *database.Listener, maxLife time.Duration) {
 	}
 	c.mu.Lock()
 	c.maxLife = max(c.maxAge, maxLife)
+	c.ahead = true
 	c.mu.Unlock()
 	lis.Subscribe(orgChannel, func(payload string) {
 		id, err := strconv.ParseInt(payload, 10, 64)
