@@ -58,10 +58,6 @@ type cachedViewer struct{ web.Viewer }
 // (measured), some 5 MiB in all (see the memory budget in the README).
 const maxCachedSessions = 8_000
 
-// sessionChannel is the NOTIFY channel of migration 006 for sessions and
-// accounts; the payload is the user id.
-const sessionChannel = "nabij_session"
-
 // NewSessions returns the session store with the idle and absolute timeouts
 // and the in-memory lifetime of a looked-up session (0: none).
 func NewSessions(db *sqlx.DB, idle, absolute, cacheAge time.Duration) *Sessions {
@@ -75,7 +71,9 @@ func NewSessions(db *sqlx.DB, idle, absolute, cacheAge time.Duration) *Sessions 
 
 // Subscribe drops cached sessions of people whose sessions or account
 // changed.
-func (s *Sessions) Subscribe(l *database.Listener) { l.Subscribe(sessionChannel, s.memo.DropPayload) }
+func (s *Sessions) Subscribe(l *database.Listener) {
+	l.Subscribe(database.SessionChannel, s.memo.DropPayload)
+}
 
 // Create starts a session for a user and returns its token.
 func (s *Sessions) Create(ctx context.Context, userID int64) (string, error) {

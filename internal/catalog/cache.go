@@ -45,9 +45,6 @@ type moduleEntry struct {
 	bySlug  map[string]*Lesson
 }
 
-// contentChannel is the NOTIFY channel of migration 005.
-const contentChannel = "nabij_content"
-
 // NewCache returns a cache over store whose entries live at most maxAge.
 func NewCache(store *Store, maxAge time.Duration) *Cache {
 	return &Cache{store: store, maxAge: maxAge}
@@ -55,7 +52,7 @@ func NewCache(store *Store, maxAge time.Duration) *Cache {
 
 // Subscribe drops the cache whenever the database reports a content change.
 func (c *Cache) Subscribe(l *database.Listener) {
-	l.Subscribe(contentChannel, func(string) { c.Invalidate() })
+	l.Subscribe(database.ContentChannel, func(string) { c.Invalidate() })
 }
 
 // Invalidate drops the cached catalogue; the next read reloads it.

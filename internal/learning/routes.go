@@ -85,30 +85,14 @@ func (l *Learning) ModulePercent(c *gin.Context, userID, moduleID int64) (int, e
 	return l.store.ModulePercent(c.Request.Context(), userID, moduleID)
 }
 
-// progressChannel is the NOTIFY channel of migration 006 for lesson
-// progress; the payload is the user id.
-const progressChannel = "nabij_progress"
-
 // CacheDoneLessons keeps each learner's done lessons in memory for at most
 // maxAge, dropped on every instance when the database announces a change
 // to that learner's progress (and at once on this one). Catalogue pages
 // then cost no query for the done marks.
 func (l *Learning) CacheDoneLessons(lis *database.Listener, maxAge time.Duration) {
 	l.done = memo.New[[2]int64, map[int64]bool](maxAge, maxCachedDone, nil)
-	lis.Subscribe(progressChannel, l.done.DropPayload)
+	lis.Subscribe(database.ProgressChannel, l.done.DropPayload)
 }
-
-// dashboardChannel is the NOTIFY channel of migration 160 for everything
-// else a dashboard shows; the payload is the user id, or empty for all.
-const dashboardChannel = "nabij_dashboard"
-
-// Channels on which other capabilities announce changes a dashboard shows:
-// a person's account (name, role, language) and organisation, and the
-// published content (module titles, lesson counts).
-const (
-	sessionChannel = "nabij_session"
-	contentChannel = "nabij_content"
-)
 
 // maxDashboardBytes bounds the dashboards kept ready: about 10 KB each
 // (8 KB of HTML and its 2 KB compressed copy), some 800 people at a time.
@@ -124,10 +108,10 @@ const maxDashboardBytes = 8 << 20
 // person, their organisation's assigned training or the content changes.
 func (l *Learning) KeepDashboards(lis *database.Listener, maxAge time.Duration) {
 	l.pages = memo.New[pageKey, *web.Prepared](maxAge, maxDashboardBytes, (*web.Prepared).Size)
-	for _, ch := range []string{progressChannel, dashboardChannel, sessionChannel} {
+	for _, ch := range []string{database.ProgressChannel, database.DashboardChannel, database.SessionChannel} {
 		lis.Subscribe(ch, l.pages.DropPayload)
 	}
-	lis.Subscribe(contentChannel, func(string) { l.pages.DropAll() })
+	lis.Subscribe(database.ContentChannel, func(string) { l.pages.DropAll() })
 }
 
 // ForgetPerson drops what this instance keeps of a person's progress: to

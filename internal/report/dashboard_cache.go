@@ -270,14 +270,6 @@ func (rp *Report) CacheDashboards(maxAge time.Duration) {
 	rp.dashboards = newDashboardCache(min(maxAge, DashboardMaxAge), rp.store.Dashboard)
 }
 
-// orgChannel is the NOTIFY channel of migration 160 for changes to what
-// the dashboard counts; the payload is the organisation id, empty for all.
-const orgChannel = "nabij_org"
-
-// contentChannel announces changes to the modules and their lessons
-// (migration 005).
-const contentChannel = "nabij_content"
-
 // Subscribe keeps each organisation's figures for up to maxLife while the
 // database announces no change in it, and for DashboardMaxAge after one.
 // Without it figures are kept for DashboardMaxAge at most.
@@ -290,14 +282,14 @@ func (rp *Report) Subscribe(lis *database.Listener, maxLife time.Duration) {
 	c.maxLife = max(c.maxAge, maxLife)
 	c.ahead = true
 	c.mu.Unlock()
-	lis.Subscribe(orgChannel, func(payload string) {
+	lis.Subscribe(database.OrgChannel, func(payload string) {
 		id, err := strconv.ParseInt(payload, 10, 64)
 		if err != nil || id <= 0 {
 			id = 0 // empty or unreadable: anything may have changed
 		}
 		c.Changed(id)
 	})
-	lis.Subscribe(contentChannel, func(string) { c.Changed(0) })
+	lis.Subscribe(database.ContentChannel, func(string) { c.Changed(0) })
 }
 
 // dashboardFigures are the organisation's figures, through the cache when
